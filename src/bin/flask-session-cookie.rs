@@ -1,0 +1,532 @@
+//! `flask-session-cookie`: verify, decode and write Flask session cookies.
+//!
+//! Exit status: 0 on success; 1 when a cookie is rejected (one stderr line
+//! `error: <kind>: <detail>`); 2 for usage errors.
+
+#![forbid(unsafe_code)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{Read as _, Write as _};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use flask_session_cookie::{
+    Dict, Digest, Error, ErrorKind, JsonFormat, KeyDerivation, Limits, SecretKey, SecretKeys,
+    Session, SessionCodec, SignerConfig, Value, dangerous,
+};
+
+/// A sample cookie for trying the tool: spec §6's flashes cookie, key `dev-secret`,
+/// signed at 1700000000.
+const SAMPLE_COOKIE: &str = ".eJyrVopPy0kszkgtVrKKrlZSKAFSSrmpxcWJ6alKOkoeqTk5-YpKsbU6MLnUoqL8IqCMU2KKQklGZl46UDK2FgA3zxbx.ZVPxAA.EWfjMLKKYfPVy62qUkFKlzvpb08";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "flask-session-cookie",
+    version,
+    about = "Verify, decode and write Python Flask session cookies, byte-for-byte as Flask does.",
+    after_help = "Exit status: 0 success, 1 cookie rejected (stderr: `error: <kind>: <detail>`), 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Verify and decode a cookie.
+    Decode(DecodeArgs),
+    /// Write the cookie Flask would write for a session given as JSON.
+    Encode(EncodeArgs),
+    /// Decode a built-in sample cookie (key `dev-secret`, signed at 1700000000).
+    Sample,
+}
+
+#[derive(Args, Debug)]
+struct KeyArgs {
+    /// The app's SECRET_KEY.
+    #[arg(long, env = "FLASK_SECRET_KEY", hide_env_values = true)]
+    secret: Option<String>,
+    /// Read SECRET_KEY from a file (raw bytes; one trailing newline is removed).
+    #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+    secret_file: Option<std::path::PathBuf>,
+    /// A key from SECRET_KEY_FALLBACKS; repeat in the order of that list.
+    #[arg(long, value_name = "KEY")]
+    fallback: Vec<String>,
+    /// Salt [default: cookie-session].
+    #[arg(long, default_value = "cookie-session")]
+    salt: String,
+    /// HMAC digest.
+    #[arg(long, default_value = "sha1", value_parser = ["sha1", "sha256", "sha384", "sha512"])]
+    digest: String,
+    /// Key derivation.
+    #[arg(long, default_value = "hmac", value_parser = ["hmac", "concat", "django-concat", "none"])]
+    key_derivation: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum OutputFormat {
+    /// Readable, with Python types and signing details.
+    Pretty,
+    /// Plain JSON for jq: tuples as arrays, bytes as base64, UUIDs and datetimes as strings.
+    Json,
+    /// Exactly the tagged JSON Flask's serializer dumps, one line.
+    Tagged,
+}
+
+#[derive(Args, Debug)]
+struct DecodeArgs {
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Max age in seconds (Flask's PERMANENT_SESSION_LIFETIME).
+    #[arg(long, default_value_t = flask_session_cookie::DEFAULT_MAX_AGE, conflicts_with = "no_max_age")]
+    max_age: u64,
+    /// Accept cookies of any age.
+    #[arg(long)]
+    no_max_age: bool,
+    /// Check the age as if the time were this (Unix seconds).
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    now: Option<i64>,
+    /// Decode WITHOUT checking the signature or age. Nothing is verified.
+    #[arg(long)]
+    unverified: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pretty)]
+    format: OutputFormat,
+    /// The cookie's name, when a `name=value` pair or a header line is given.
+    #[arg(long, default_value = "session")]
+    cookie_name: String,
+    /// The cookie value, a `session=...` pair, or a `Cookie:`/`Set-Cookie:` line; `-` or absent: stdin.
+    cookie: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum InputFormat {
+    /// Flask's tagged JSON (`{" t": [...]}` for tuples, ...).
+    Tagged,
+    /// Plain JSON.
+    Plain,
+}
+
+#[derive(Args, Debug)]
+struct EncodeArgs {
+    #[command(flatten)]
+    keys: KeyArgs,
+    /// Sign as if at this time (Unix seconds) [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    timestamp: Option<i64>,
+    /// How to read the session JSON.
+    #[arg(long, value_enum, default_value_t = InputFormat::Tagged)]
+    input: InputFormat,
+    /// The session as JSON; `-` or absent: stdin.
+    json: Option<String>,
+}
+
+/// A failure with its exit status.
+enum Failure {
+    /// The cookie was rejected or could not be written: exit 1.
+    Rejected(Error),
+    /// Bad usage: exit 2.
+    Usage(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match e.kind() {
+            ErrorKind::Config => Failure::Usage(e.detail().to_owned()),
+            _ => Failure::Rejected(e),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Decode(args) => decode(args),
+        Command::Encode(args) => encode(args),
+        Command::Sample => sample(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Rejected(e)) => {
+            eprintln!("error: {}: {}", cli_kind(&e), e.detail());
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: usage: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The kind names of the CLI contract.
+fn cli_kind(e: &Error) -> &'static str {
+    match e.kind() {
+        ErrorKind::Unencodable => "payload",
+        _ => e.kind_name(),
+    }
+}
+
+fn read_input(arg: Option<String>) -> Result<String, Failure> {
+    match arg.as_deref() {
+        Some(text) if text != "-" => Ok(text.to_owned()),
+        _ => {
+            let mut buf = String::new();
+            std::io::stdin()
+                .read_to_string(&mut buf)
+                .map_err(|e| Failure::Usage(format!("cannot read standard input: {e}")))?;
+            Ok(buf)
+        }
+    }
+}
+
+fn secret_keys(args: &KeyArgs) -> Result<Option<SecretKeys>, Failure> {
+    let current: Option<SecretKey> = match (&args.secret, &args.secret_file) {
+        (_, Some(path)) => {
+            let mut bytes = std::fs::read(path)
+                .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+            if bytes.last() == Some(&b'\n') {
+                bytes.pop();
+                if bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+            }
+            Some(SecretKey::from(bytes))
+        }
+        (Some(s), None) => Some(SecretKey::from(s.as_str())),
+        (None, None) => None,
+    };
+    Ok(current.map(|c| {
+        args.fallback
+            .iter()
+            .fold(SecretKeys::new(c), |k, f| k.with_fallback(f.as_str()))
+    }))
+}
+
+fn signer_config(args: &KeyArgs) -> Result<SignerConfig, Failure> {
+    let digest: Digest = args.digest.parse()?;
+    let derivation: KeyDerivation = args.key_derivation.parse()?;
+    Ok(SignerConfig::flask_session()
+        .with_salt(args.salt.as_bytes().to_vec())
+        .with_digest(digest)
+        .with_key_derivation(derivation))
+}
+
+/// Extracts the cookie value from a value, a `name=value` pair list or a header line.
+fn cookie_value(input: &str, name: &str) -> Result<String, Failure> {
+    let mut text = input.trim();
+    let lower = text.to_ascii_lowercase();
+    let mut set_cookie = false;
+    if lower.starts_with("set-cookie:") {
+        text = text.get("set-cookie:".len()..).unwrap_or_default().trim();
+        set_cookie = true;
+    } else if lower.starts_with("cookie:") {
+        text = text.get("cookie:".len()..).unwrap_or_default().trim();
+    }
+    if !text.contains('=') {
+        return Ok(unquote(text).to_owned());
+    }
+    let pairs: Vec<&str> = if set_cookie {
+        text.split(';').take(1).collect()
+    } else {
+        text.split(';').collect()
+    };
+    for pair in pairs {
+        if let Some((k, v)) = pair.trim().split_once('=') {
+            if k.trim() == name {
+                return Ok(unquote(v.trim()).to_owned());
+            }
+        }
+    }
+    Err(Failure::Usage(format!(
+        "no cookie named {name:?} in the input"
+    )))
+}
+
+fn unquote(v: &str) -> &str {
+    v.strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(v)
+}
+
+fn now() -> i64 {
+    flask_session_cookie::Clock::now(&flask_session_cookie::SystemClock)
+}
+
+fn decode(args: DecodeArgs) -> Result<(), Failure> {
+    let input = read_input(args.cookie.clone())?;
+    let cookie = cookie_value(&input, &args.cookie_name)?;
+    let now = args.now.unwrap_or_else(now);
+    let limits = Limits::new();
+    if args.unverified {
+        eprintln!(
+            "WARNING: the signature was NOT verified; anyone could have written this cookie."
+        );
+        let u = dangerous::decode_session_unverified(&cookie, &limits)?;
+        let dict = match u.value {
+            Value::Dict(d) => d,
+            Value::None => Dict::new(),
+            other => {
+                let mut d = Dict::new();
+                d.insert("<top level>".into(), other);
+                d
+            }
+        };
+        let header = Header {
+            verified: None,
+            timestamp: u.timestamp,
+            now,
+            compressed: u.compressed,
+        };
+        return print_session(&dict, args.format, &header);
+    }
+    let keys = secret_keys(&args.keys)?.ok_or_else(|| {
+        Failure::Usage(
+            "a secret key is needed: --secret KEY, --secret-file PATH or FLASK_SECRET_KEY (or --unverified)"
+                .into(),
+        )
+    })?;
+    let max_age = if args.no_max_age {
+        None
+    } else {
+        Some(args.max_age)
+    };
+    let codec =
+        SessionCodec::with_signer_config(keys, signer_config(&args.keys)?)?.with_max_age(max_age);
+    let opened = codec.open_at(&cookie, now)?;
+    let header = Header {
+        verified: Some(opened.key.to_string()),
+        timestamp: Some(opened.timestamp),
+        now,
+        compressed: opened.compressed,
+    };
+    print_session(opened.session.as_dict(), args.format, &header)
+}
+
+fn sample() -> Result<(), Failure> {
+    println!("Sample cookie (Flask 3.1.3, SECRET_KEY='dev-secret', signed at 1700000000):");
+    println!("  {SAMPLE_COOKIE}");
+    println!();
+    let codec = SessionCodec::new("dev-secret")?;
+    let opened = codec.open_at(SAMPLE_COOKIE, 1_700_000_000)?;
+    let header = Header {
+        verified: Some(opened.key.to_string()),
+        timestamp: Some(opened.timestamp),
+        now: 1_700_000_000,
+        compressed: opened.compressed,
+    };
+    print_session(opened.session.as_dict(), OutputFormat::Pretty, &header)
+}
+
+fn encode(args: EncodeArgs) -> Result<(), Failure> {
+    let input = read_input(args.json.clone())?;
+    let format = match args.input {
+        InputFormat::Tagged => JsonFormat::flask(),
+        InputFormat::Plain => JsonFormat::plain(),
+    };
+    let value = format
+        .loads(input.trim(), &Limits::new())
+        .map_err(|e| Failure::Usage(format!("the session JSON cannot be read: {}", e.detail())))?;
+    let Value::Dict(dict) = value else {
+        return Err(Failure::Usage(format!(
+            "the session must be a JSON object, not a {}",
+            value.type_name()
+        )));
+    };
+    let keys = secret_keys(&args.keys)?.ok_or_else(|| {
+        Failure::Usage(
+            "a secret key is needed: --secret KEY, --secret-file PATH or FLASK_SECRET_KEY".into(),
+        )
+    })?;
+    let codec = SessionCodec::with_signer_config(keys, signer_config(&args.keys)?)?;
+    let ts = args.timestamp.unwrap_or_else(now);
+    let cookie = codec.encode_at(&Session::from(dict), ts)?;
+    println!("{cookie}");
+    Ok(())
+}
+
+struct Header {
+    /// `None` when not verified.
+    verified: Option<String>,
+    timestamp: Option<i64>,
+    now: i64,
+    compressed: bool,
+}
+
+fn print_session(dict: &Dict, format: OutputFormat, header: &Header) -> Result<(), Failure> {
+    let limits = Limits::new();
+    let value = Value::Dict(dict.clone());
+    let text = match format {
+        OutputFormat::Tagged => JsonFormat::flask().dumps(&value, &limits)?,
+        OutputFormat::Json => JsonFormat::plain()
+            .with_ensure_ascii(false)
+            .dumps(&to_plain(&value), &limits)?,
+        OutputFormat::Pretty => pretty(dict, header),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    Ok(())
+}
+
+/// Plain JSON types only, for `--format json`.
+fn to_plain(v: &Value) -> Value {
+    use base64::Engine as _;
+    match v {
+        Value::Float(f) if !f.is_finite() => Value::None,
+        Value::List(items) | Value::Tuple(items) => {
+            Value::List(items.iter().map(to_plain).collect())
+        }
+        Value::Dict(d) => Value::Dict(d.iter().map(|(k, v)| (k.clone(), to_plain(v))).collect()),
+        Value::Bytes(b) => Value::Str(base64::engine::general_purpose::STANDARD.encode(b)),
+        Value::Markup(s) => Value::Str(s.clone()),
+        Value::Uuid(u) => Value::Str(u.hyphenated().to_string()),
+        Value::DateTime(dt) => Value::Str(rfc3339(dt)),
+        other => other.clone(),
+    }
+}
+
+fn rfc3339(dt: &time::OffsetDateTime) -> String {
+    dt.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| format!("{dt}"))
+}
+
+fn pretty(dict: &Dict, h: &Header) -> String {
+    let mut s = String::new();
+    match &h.verified {
+        Some(key) => s.push_str(&format!("verified: yes, signed with {key}\n")),
+        None => s.push_str("verified: NO (--unverified: anyone could have written this)\n"),
+    }
+    match h.timestamp {
+        Some(ts) => {
+            let when = time::OffsetDateTime::from_unix_timestamp(ts)
+                .map(|t| rfc3339(&t))
+                .unwrap_or_else(|_| "out of range".into());
+            s.push_str(&format!(
+                "signed at: {when} ({ts}), age {} s\n",
+                h.now.saturating_sub(ts)
+            ));
+        }
+        None => s.push_str("signed at: unknown\n"),
+    }
+    s.push_str(&format!(
+        "compressed: {}\n",
+        if h.compressed { "yes (zlib)" } else { "no" }
+    ));
+    s.push_str("session: {");
+    if dict.is_empty() {
+        s.push('}');
+        return s;
+    }
+    s.push('\n');
+    for (k, v) in dict {
+        s.push_str("    ");
+        s.push_str(&py_str_repr(k));
+        s.push_str(": ");
+        s.push_str(&py_repr(v));
+        s.push_str(",\n");
+    }
+    s.push('}');
+    s
+}
+
+/// Python's `repr()` of a value.
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::None => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => {
+            if f.is_nan() {
+                "nan".into()
+            } else if f.is_infinite() {
+                if *f > 0.0 {
+                    "inf".into()
+                } else {
+                    "-inf".into()
+                }
+            } else {
+                JsonFormat::plain()
+                    .dumps(&Value::Float(*f), &Limits::new())
+                    .unwrap_or_default()
+            }
+        }
+        Value::Str(s) => py_str_repr(s),
+        Value::List(items) => format!("[{}]", join(items)),
+        Value::Tuple(items) if items.len() == 1 => format!("({},)", join(items)),
+        Value::Tuple(items) => format!("({})", join(items)),
+        Value::Dict(d) => {
+            let parts: Vec<String> = d
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_str_repr(k), py_repr(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Bytes(b) => {
+            let mut s = String::from("b'");
+            for &c in b {
+                match c {
+                    b'\\' => s.push_str("\\\\"),
+                    b'\'' => s.push_str("\\'"),
+                    b'\n' => s.push_str("\\n"),
+                    b'\r' => s.push_str("\\r"),
+                    b'\t' => s.push_str("\\t"),
+                    0x20..=0x7e => s.push(char::from(c)),
+                    _ => s.push_str(&format!("\\x{c:02x}")),
+                }
+            }
+            s.push('\'');
+            s
+        }
+        Value::Markup(m) => format!("Markup({})", py_str_repr(m)),
+        Value::Uuid(u) => format!("UUID('{}')", u.hyphenated()),
+        Value::DateTime(dt) => format!("datetime({})", rfc3339(dt)),
+    }
+}
+
+fn join(items: &[Value]) -> String {
+    items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+}
+
+/// Python's `repr()` of a `str`.
+fn py_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if (0x80..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}

@@ -1,0 +1,53 @@
+#![doc = include_str!("../README.md")]
+//!
+//! # Layers
+//!
+//! Each layer mirrors its itsdangerous or Flask twin and is usable on its own:
+//!
+//! | layer | Rust | Python |
+//! |---|---|---|
+//! | signer | [`Signer`], [`SignerConfig`], [`SecretKeys`] | `itsdangerous.Signer` |
+//! | timed | [`TimestampSigner`], [`Clock`] | `itsdangerous.TimestampSigner` |
+//! | url-safe serializer | [`UrlSafeSerializer`], [`UrlSafeTimedSerializer`], [`Limits`] | `URLSafe(Timed)Serializer` |
+//! | tagged JSON | [`Value`], [`JsonFormat`], [`tags`] | `flask.json.tag`, `json` |
+//! | session codec | [`SessionCodec`], [`Session`] | `SecureCookieSessionInterface` |
+//! | typed sessions | [`serde::to_value`], [`serde::from_value`] | — |
+//! | unverified decoding | [`dangerous`] | `loads_unsafe` |
+//!
+//! # Features
+//!
+//! - `c-zlib` (off): compress with C zlib (via `libz-sys`) instead of the pure-Rust
+//!   zlib-rs, so that compressed cookies are byte-identical to CPython's. Decoding is
+//!   identical either way.
+//! - `cli` (off): the `flask-session-cookie` command-line tool.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod dangerous;
+mod error;
+mod limits;
+pub mod serde;
+mod serializer;
+mod session;
+mod signer;
+mod tagged;
+pub mod tags;
+mod timed;
+
+pub use error::{Error, ErrorKind, Limit, PayloadStage, Result};
+pub use limits::Limits;
+pub use serializer::{Loaded, UrlSafeSerializer, UrlSafeTimedSerializer};
+pub use session::{DEFAULT_MAX_AGE, Opened, PERMANENT_KEY, Session, SessionCodec};
+pub use signer::{Digest, KeyDerivation, KeyUsed, SecretKey, SecretKeys, Signer, SignerConfig};
+pub use tagged::json::JsonFormat;
+pub use tagged::value::{Dict, Int, Value};
+pub use timed::{Clock, LEGACY_EPOCH, SystemClock, TimestampSigner, Unsigned};

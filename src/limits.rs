@@ -1,0 +1,147 @@
+//! Resource limits for decoding untrusted input.
+
+/// Limits applied while decoding (and, for depth and integer digits, encoding).
+///
+/// Each limit has its own [`Limit`](crate::Limit) in the
+/// [`LimitExceeded`](crate::ErrorKind::LimitExceeded) error. The defaults are generous
+/// for real sessions (browsers keep cookies under 4 KB) and small enough that no
+/// cookie can make a service spend more than a few milliseconds or megabytes on it.
+///
+/// ```
+/// use flask_session_cookie::Limits;
+///
+/// let limits = Limits::new().with_max_cookie_len(4096).with_max_depth(32);
+/// assert_eq!(limits.max_cookie_len(), 4096);
+/// assert_eq!(limits.max_inflated_len(), Limits::DEFAULT_MAX_INFLATED_LEN);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    max_cookie_len: usize,
+    max_inflated_len: usize,
+    max_depth: usize,
+    max_int_digits: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::new()
+    }
+}
+
+impl Limits {
+    /// Default [`max_cookie_len`](Limits::max_cookie_len): 16 KiB, four times what a
+    /// browser stores for one cookie.
+    pub const DEFAULT_MAX_COOKIE_LEN: usize = 16 * 1024;
+    /// Default [`max_inflated_len`](Limits::max_inflated_len): 1 MiB.
+    pub const DEFAULT_MAX_INFLATED_LEN: usize = 1024 * 1024;
+    /// Default [`max_depth`](Limits::max_depth): 512 nested lists or dicts
+    /// (CPython's own recursion limit stops `json` at roughly twice that).
+    pub const DEFAULT_MAX_DEPTH: usize = 512;
+    /// Default [`max_int_digits`](Limits::max_int_digits): 4300, CPython's
+    /// `sys.int_info.default_max_str_digits`.
+    pub const DEFAULT_MAX_INT_DIGITS: usize = 4300;
+
+    /// The defaults listed on the constants above.
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::new();
+    /// assert_eq!(limits.max_int_digits(), 4300);
+    /// ```
+    pub const fn new() -> Self {
+        Limits {
+            max_cookie_len: Self::DEFAULT_MAX_COOKIE_LEN,
+            max_inflated_len: Self::DEFAULT_MAX_INFLATED_LEN,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+            max_int_digits: Self::DEFAULT_MAX_INT_DIGITS,
+        }
+    }
+
+    /// Longest cookie or token text accepted, in bytes; checked before any hashing.
+    /// Default: [`DEFAULT_MAX_COOKIE_LEN`](Limits::DEFAULT_MAX_COOKIE_LEN).
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::new().with_max_cookie_len(4093);
+    /// assert_eq!(limits.max_cookie_len(), 4093);
+    /// ```
+    #[must_use]
+    pub const fn with_max_cookie_len(mut self, len: usize) -> Self {
+        self.max_cookie_len = len;
+        self
+    }
+
+    /// Largest size a compressed payload may inflate to, in bytes; enforced while
+    /// inflating, so a zlib bomb stops at the cap.
+    /// Default: [`DEFAULT_MAX_INFLATED_LEN`](Limits::DEFAULT_MAX_INFLATED_LEN).
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::new().with_max_inflated_len(64 * 1024);
+    /// assert_eq!(limits.max_inflated_len(), 65536);
+    /// ```
+    #[must_use]
+    pub const fn with_max_inflated_len(mut self, len: usize) -> Self {
+        self.max_inflated_len = len;
+        self
+    }
+
+    /// Deepest nesting of lists, tuples and dicts, counted as JSON brackets.
+    /// Default: [`DEFAULT_MAX_DEPTH`](Limits::DEFAULT_MAX_DEPTH).
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::new().with_max_depth(16);
+    /// assert_eq!(limits.max_depth(), 16);
+    /// ```
+    #[must_use]
+    pub const fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Most decimal digits in one integer.
+    /// Default: [`DEFAULT_MAX_INT_DIGITS`](Limits::DEFAULT_MAX_INT_DIGITS).
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::new().with_max_int_digits(100);
+    /// assert_eq!(limits.max_int_digits(), 100);
+    /// ```
+    #[must_use]
+    pub const fn with_max_int_digits(mut self, digits: usize) -> Self {
+        self.max_int_digits = digits;
+        self
+    }
+
+    /// See [`with_max_cookie_len`](Limits::with_max_cookie_len).
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Limits::new().max_cookie_len(), 16384);
+    /// ```
+    pub const fn max_cookie_len(&self) -> usize {
+        self.max_cookie_len
+    }
+
+    /// See [`with_max_inflated_len`](Limits::with_max_inflated_len).
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Limits::new().max_inflated_len(), 1 << 20);
+    /// ```
+    pub const fn max_inflated_len(&self) -> usize {
+        self.max_inflated_len
+    }
+
+    /// See [`with_max_depth`](Limits::with_max_depth).
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Limits::new().max_depth(), 512);
+    /// ```
+    pub const fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    /// See [`with_max_int_digits`](Limits::with_max_int_digits).
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Limits::new().max_int_digits(), 4300);
+    /// ```
+    pub const fn max_int_digits(&self) -> usize {
+        self.max_int_digits
+    }
+}

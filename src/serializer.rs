@@ -1,0 +1,497 @@
+//! URL-safe serializers: the twins of `itsdangerous.URLSafeSerializer` and
+//! `URLSafeTimedSerializer`. JSON ─► optional zlib ─► base64url ─► signature.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+
+use crate::error::{Error, Limit, PayloadStage, Result};
+use crate::limits::Limits;
+use crate::signer::{KeyUsed, SecretKeys, Signer, SignerConfig};
+use crate::tagged::json::JsonFormat;
+use crate::tagged::value::Value;
+use crate::timed::{Clock, TimestampSigner};
+
+/// zlib's default level (`Z_DEFAULT_COMPRESSION`), which `zlib.compress` uses.
+const ZLIB_LEVEL: u32 = 6;
+
+/// What a serializer's `loads` returns besides the value.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Loaded {
+    /// The decoded value.
+    pub value: Value,
+    /// When the token was signed (Unix seconds); `None` for untimed tokens.
+    pub timestamp: Option<i64>,
+    /// Which key verified the signature.
+    pub key: KeyUsed,
+    /// Whether the payload was zlib-compressed.
+    pub compressed: bool,
+}
+
+/// Encodes JSON bytes as a payload: `"." + base64url(zlib(json))` when that saves at
+/// least 2 bytes before base64 (itsdangerous' rule), else `base64url(json)`.
+/// Returns whether it compressed.
+pub(crate) fn encode_payload(json: &[u8], out: &mut String) -> bool {
+    if let Some(compressed) = zlib_compress(json) {
+        if compressed.len() + 1 < json.len() {
+            out.push('.');
+            URL_SAFE_NO_PAD.encode_string(&compressed, out);
+            return true;
+        }
+    }
+    URL_SAFE_NO_PAD.encode_string(json, out);
+    false
+}
+
+fn zlib_compress(data: &[u8]) -> Option<Vec<u8>> {
+    let mut c = Compress::new(Compression::new(ZLIB_LEVEL), true);
+    // zlib's compressBound plus the header and checksum.
+    let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+    loop {
+        let consumed = usize::try_from(c.total_in()).ok()?;
+        let status = c
+            .compress_vec(data.get(consumed..)?, &mut out, FlushCompress::Finish)
+            .ok()?;
+        match status {
+            Status::StreamEnd => return Some(out),
+            Status::Ok | Status::BufError => out.reserve(out.capacity().max(64)),
+        }
+    }
+}
+
+/// Decodes a payload to its JSON bytes: strict unpadded base64url, then zlib when it
+/// starts with `.`, inflating through `limits.max_inflated_len()`.
+pub(crate) fn decode_payload(payload: &str, limits: &Limits) -> Result<(Vec<u8>, bool)> {
+    let (compressed, b64) = match payload.strip_prefix('.') {
+        Some(rest) => (true, rest),
+        None => (false, payload),
+    };
+    let raw = URL_SAFE_NO_PAD.decode(b64).map_err(|e| {
+        Error::payload(
+            PayloadStage::Base64,
+            "could not base64url-decode the payload",
+        )
+        .with_source(e)
+    })?;
+    if !compressed {
+        return Ok((raw, false));
+    }
+    Ok((inflate(&raw, limits.max_inflated_len())?, true))
+}
+
+/// Inflates a zlib stream, never holding more than `cap + 1` output bytes. Trailing
+/// bytes after the end of the stream are ignored, as Python's `zlib.decompress` does.
+pub(crate) fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>> {
+    let zlib_error = |detail: &str| {
+        Error::payload(
+            PayloadStage::Zlib,
+            format!("could not zlib-decompress the payload: {detail}"),
+        )
+    };
+    let too_big = || {
+        Error::limit(
+            Limit::InflatedSize,
+            format!("the payload inflates to more than {cap} bytes"),
+        )
+    };
+    let hard_cap = cap.saturating_add(1);
+    let mut d = Decompress::new(true);
+    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).clamp(64, hard_cap));
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() >= hard_cap {
+                return Err(too_big());
+            }
+            let grow = out.capacity().max(64).min(hard_cap - out.len());
+            out.reserve_exact(grow);
+        }
+        let consumed = usize::try_from(d.total_in()).map_err(|_| zlib_error("too long"))?;
+        let input = data.get(consumed..).unwrap_or_default();
+        let before = (d.total_in(), d.total_out());
+        let status = d
+            .decompress_vec(input, &mut out, FlushDecompress::None)
+            .map_err(|e| zlib_error(&e.to_string()))?;
+        if out.len() > cap {
+            return Err(too_big());
+        }
+        match status {
+            Status::StreamEnd => return Ok(out),
+            Status::Ok | Status::BufError => {
+                let progressed = (d.total_in(), d.total_out()) != before;
+                if !progressed && out.len() < out.capacity() {
+                    return Err(zlib_error("incomplete or truncated stream"));
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn check_cookie_len(token: &str, limits: &Limits) -> Result<()> {
+    if token.len() > limits.max_cookie_len() {
+        return Err(Error::limit(
+            Limit::CookieLength,
+            format!(
+                "the value is {} bytes long, more than the limit of {}",
+                token.len(),
+                limits.max_cookie_len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn to_text(json: Vec<u8>) -> Result<String> {
+    String::from_utf8(json).map_err(|e| {
+        Error::payload(PayloadStage::Utf8, "the payload is not valid UTF-8").with_source(e)
+    })
+}
+
+/// Shared settings of both serializers.
+#[derive(Debug, Clone, Copy)]
+struct Codec {
+    format: JsonFormat,
+    limits: Limits,
+}
+
+impl Codec {
+    fn dump(&self, value: &Value) -> Result<String> {
+        let json = self.format.dumps(value, &self.limits)?;
+        let mut payload = String::with_capacity(json.len() * 4 / 3 + 4);
+        encode_payload(json.as_bytes(), &mut payload);
+        Ok(payload)
+    }
+
+    fn load(&self, payload: &str) -> Result<(Value, bool)> {
+        let (json, compressed) = decode_payload(payload, &self.limits)?;
+        let text = to_text(json)?;
+        Ok((self.format.loads(&text, &self.limits)?, compressed))
+    }
+}
+
+/// Signs and verifies values as `payload.signature` (itsdangerous `URLSafeSerializer`).
+///
+/// Uses plain JSON by default (itsdangerous' serializer); [`JsonFormat::flask`] for
+/// Flask's tags.
+///
+/// ```
+/// use flask_session_cookie::{SignerConfig, UrlSafeSerializer, Value};
+///
+/// let s = UrlSafeSerializer::new("secret-key", SignerConfig::new().with_salt("activate"))?;
+/// let token = s.dumps(&Value::from(vec![Value::from(1), Value::from(2)]))?;
+/// assert_eq!(s.loads(&token)?.value, Value::from(vec![Value::from(1), Value::from(2)]));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct UrlSafeSerializer {
+    signer: Signer,
+    codec: Codec,
+}
+
+impl UrlSafeSerializer {
+    /// A serializer with the given keys and signer settings, plain JSON and default
+    /// limits.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeSerializer};
+    /// let s = UrlSafeSerializer::new("k", SignerConfig::new())?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn new(keys: impl Into<SecretKeys>, config: SignerConfig) -> Result<Self> {
+        Ok(UrlSafeSerializer {
+            signer: Signer::new(keys, config)?,
+            codec: Codec {
+                format: JsonFormat::plain(),
+                limits: Limits::new(),
+            },
+        })
+    }
+
+    /// Sets the JSON format. Default: [`JsonFormat::plain`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{JsonFormat, SignerConfig, UrlSafeSerializer};
+    /// let s = UrlSafeSerializer::new("k", SignerConfig::new())?.with_json_format(JsonFormat::flask());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_json_format(mut self, format: JsonFormat) -> Self {
+        self.codec.format = format;
+        self
+    }
+
+    /// Sets the limits. Default: [`Limits::new`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{Limits, SignerConfig, UrlSafeSerializer};
+    /// let s = UrlSafeSerializer::new("k", SignerConfig::new())?.with_limits(Limits::new().with_max_depth(8));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.codec.limits = limits;
+        self
+    }
+
+    /// Serializes and signs `value`.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeSerializer, Value};
+    /// let s = UrlSafeSerializer::new("k", SignerConfig::new())?;
+    /// assert!(s.dumps(&Value::from("x"))?.starts_with("Ingi."));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn dumps(&self, value: &Value) -> Result<String> {
+        Ok(self.signer.sign(&self.codec.dump(value)?))
+    }
+
+    /// Verifies and deserializes a token.
+    ///
+    /// ```
+    /// use flask_session_cookie::{ErrorKind, SignerConfig, UrlSafeSerializer};
+    /// let s = UrlSafeSerializer::new("k", SignerConfig::new())?;
+    /// assert_eq!(s.loads("Ingi.wh6tMHxLgJqB6oY1uT73iMlyrOA").unwrap_err().kind(), &ErrorKind::BadSignature);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn loads(&self, token: &str) -> Result<Loaded> {
+        check_cookie_len(token, &self.codec.limits)?;
+        let (payload, key) = self.signer.unsign(token)?;
+        let (value, compressed) = self.codec.load(payload)?;
+        Ok(Loaded {
+            value,
+            timestamp: None,
+            key,
+            compressed,
+        })
+    }
+}
+
+/// Signs and verifies values as `payload.timestamp.signature`
+/// (itsdangerous `URLSafeTimedSerializer`, what Flask's session uses).
+///
+/// ```
+/// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer, Value};
+///
+/// let s = UrlSafeTimedSerializer::new("secret-key", SignerConfig::new().with_salt("reset"))?;
+/// let token = s.dumps_at(&Value::from(42), 1_700_000_000)?;
+/// assert_eq!(token.split('.').nth(1), Some("ZVPxAA"));
+/// let loaded = s.loads_at(&token, Some(3600), 1_700_000_100)?;
+/// assert_eq!((loaded.value, loaded.timestamp), (Value::from(42), Some(1_700_000_000)));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct UrlSafeTimedSerializer {
+    signer: TimestampSigner,
+    codec: Codec,
+}
+
+impl UrlSafeTimedSerializer {
+    /// A serializer with the given keys and signer settings, plain JSON, default
+    /// limits, the system clock and the Unix epoch.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn new(keys: impl Into<SecretKeys>, config: SignerConfig) -> Result<Self> {
+        Ok(UrlSafeTimedSerializer::from_signer(TimestampSigner::new(
+            keys, config,
+        )?))
+    }
+
+    /// Wraps a [`TimestampSigner`] (with its clock and epoch).
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, TimestampSigner, UrlSafeTimedSerializer};
+    /// let signer = TimestampSigner::new("k", SignerConfig::new())?.with_legacy_epoch(true);
+    /// let s = UrlSafeTimedSerializer::from_signer(signer);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn from_signer(signer: TimestampSigner) -> Self {
+        UrlSafeTimedSerializer {
+            signer,
+            codec: Codec {
+                format: JsonFormat::plain(),
+                limits: Limits::new(),
+            },
+        }
+    }
+
+    /// Sets the JSON format. Default: [`JsonFormat::plain`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{JsonFormat, SignerConfig, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?.with_json_format(JsonFormat::flask());
+    /// assert!(s.json_format().tagged());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_json_format(mut self, format: JsonFormat) -> Self {
+        self.codec.format = format;
+        self
+    }
+
+    /// Sets the limits. Default: [`Limits::new`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{Limits, SignerConfig, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?.with_limits(Limits::new());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.codec.limits = limits;
+        self
+    }
+
+    /// Uses `clock` for "now". Default: the system clock.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, SystemClock, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?.with_clock(SystemClock);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.signer = self.signer.with_clock(clock);
+        self
+    }
+
+    /// The JSON format.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// assert!(!s.json_format().tagged());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn json_format(&self) -> JsonFormat {
+        self.codec.format
+    }
+
+    /// The limits.
+    ///
+    /// ```
+    /// use flask_session_cookie::{Limits, SignerConfig, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// assert_eq!(s.limits(), &Limits::new());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn limits(&self) -> &Limits {
+        &self.codec.limits
+    }
+
+    /// The timestamp signer.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// assert!(s.signer().now() > 0);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn signer(&self) -> &TimestampSigner {
+        &self.signer
+    }
+
+    /// Serializes and signs `value` at the current time.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer, Value};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// let token = s.dumps(&Value::None)?;
+    /// assert_eq!(s.loads(&token, Some(60))?.value, Value::None);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn dumps(&self, value: &Value) -> Result<String> {
+        self.dumps_at(value, self.signer.now())
+    }
+
+    /// Serializes and signs `value` as if at `timestamp` (Unix seconds).
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer, Value};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// assert!(s.dumps_at(&Value::None, 1_700_000_000)?.starts_with("bnVsbA.ZVPxAA."));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn dumps_at(&self, value: &Value, timestamp: i64) -> Result<String> {
+        Ok(self.signer.sign_at(&self.codec.dump(value)?, timestamp))
+    }
+
+    /// Verifies and deserializes a token at the current time; see
+    /// [`loads_at`](UrlSafeTimedSerializer::loads_at).
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer, Value};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// assert!(s.loads("bnVsbA.ZVPxAA.nope", None).is_err());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn loads(&self, token: &str, max_age: Option<u64>) -> Result<Loaded> {
+        self.loads_at(token, max_age, self.signer.now())
+    }
+
+    /// Verifies and deserializes a token as if the time were `now`.
+    ///
+    /// Order, as in itsdangerous: length limit, signature, timestamp and `max_age`,
+    /// then the payload. An expired token is never parsed.
+    ///
+    /// ```
+    /// use flask_session_cookie::{ErrorKind, SignerConfig, UrlSafeTimedSerializer, Value};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?;
+    /// let token = s.dumps_at(&Value::None, 1000)?;
+    /// assert!(s.loads_at(&token, Some(5), 1005).is_ok());
+    /// assert!(matches!(s.loads_at(&token, Some(5), 1006).unwrap_err().kind(), ErrorKind::Expired { .. }));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn loads_at(&self, token: &str, max_age: Option<u64>, now: i64) -> Result<Loaded> {
+        check_cookie_len(token, &self.codec.limits)?;
+        let unsigned = self.signer.unsign_at(token, max_age, now)?;
+        let (value, compressed) = self.codec.load(unsigned.value)?;
+        Ok(Loaded {
+            value,
+            timestamp: Some(unsigned.timestamp),
+            key: unsigned.key,
+            compressed,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_boundary_is_itsdangerous_rule() {
+        let mut out = String::new();
+        assert!(!encode_payload(br#"{"k":"abababababab"}"#, &mut out));
+        out.clear();
+        assert!(encode_payload(br#"{"k":"AAAAAAAAAAAA"}"#, &mut out));
+        assert_eq!(out, ".eJyrVspWslJyRAJKtQA2QwUy");
+    }
+
+    #[test]
+    fn inflate_stops_at_the_cap() {
+        let big = vec![b'a'; 100_000];
+        let z = zlib_compress(&big).unwrap_or_default();
+        assert_eq!(inflate(&z, 100_000).map(|v| v.len()).ok(), Some(100_000));
+        let err = inflate(&z, 99_999).err().map(|e| e.kind().clone());
+        assert_eq!(
+            err,
+            Some(crate::ErrorKind::LimitExceeded(Limit::InflatedSize))
+        );
+    }
+
+    #[test]
+    fn inflate_rejects_truncated_and_ignores_trailing() {
+        let z = zlib_compress(b"hello hello hello hello").unwrap_or_default();
+        assert!(inflate(z.get(..z.len() - 3).unwrap_or_default(), 1000).is_err());
+        let mut trailing = z.clone();
+        trailing.extend_from_slice(b"garbage");
+        assert_eq!(
+            inflate(&trailing, 1000).ok(),
+            Some(b"hello hello hello hello".to_vec())
+        );
+    }
+}

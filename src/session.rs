@@ -1,0 +1,557 @@
+//! Flask's session: the dict and the codec with Flask's defaults.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::serializer::UrlSafeTimedSerializer;
+use crate::signer::{KeyUsed, SecretKeys, SignerConfig};
+use crate::tagged::json::JsonFormat;
+use crate::tagged::tags::into_session_dict;
+use crate::tagged::value::{Dict, Value};
+use crate::timed::{Clock, TimestampSigner};
+
+/// The key Flask stores `session.permanent` under.
+pub const PERMANENT_KEY: &str = "_permanent";
+
+/// Flask's default `PERMANENT_SESSION_LIFETIME`: 31 days, in seconds.
+pub const DEFAULT_MAX_AGE: u64 = 31 * 24 * 60 * 60;
+
+/// A Flask session: a dict from `str` keys to [`Value`]s.
+///
+/// ```
+/// use flask_session_cookie::{Session, Value};
+///
+/// let mut session = Session::new();
+/// session.insert("user_id", 42);
+/// session.set_permanent(true);
+/// assert_eq!(session.get("user_id").and_then(Value::as_i64), Some(42));
+/// assert!(session.permanent());
+/// assert_eq!(session.len(), 2); // `_permanent` is a key like any other
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Session {
+    data: Dict,
+}
+
+impl Session {
+    /// An empty session.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::Session::new().is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Session::default()
+    }
+
+    /// The value under `key`.
+    ///
+    /// ```
+    /// let s = flask_session_cookie::Session::new();
+    /// assert!(s.get("missing").is_none());
+    /// ```
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.data.get(key)
+    }
+
+    /// A mutable reference to the value under `key`.
+    ///
+    /// ```
+    /// use flask_session_cookie::{Session, Value};
+    /// let mut s = Session::new();
+    /// s.insert("n", 1);
+    /// if let Some(v) = s.get_mut("n") { *v = Value::from(2); }
+    /// assert_eq!(s.get("n"), Some(&Value::from(2)));
+    /// ```
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.data.get_mut(key)
+    }
+
+    /// Sets `key` to `value`, returning the old value.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// assert!(s.insert("csrf_token", "abc").is_none());
+    /// ```
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        self.data.insert(key.into(), value.into())
+    }
+
+    /// Removes `key`, returning its value.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// s.insert("a", 1);
+    /// assert!(s.remove("a").is_some());
+    /// ```
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.data.remove(key)
+    }
+
+    /// Whether `key` is present.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// s.insert("a", 1);
+    /// assert!(s.contains_key("a"));
+    /// ```
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.data.contains_key(key)
+    }
+
+    /// The number of keys.
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Session::new().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether there are no keys. Flask never writes an empty session; it deletes the
+    /// cookie instead.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::Session::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Removes every key.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// s.insert("a", 1);
+    /// s.clear();
+    /// assert!(s.is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        self.data.clear();
+    }
+
+    /// The keys and values, in key order.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// s.insert("b", 2);
+    /// s.insert("a", 1);
+    /// let keys: Vec<&String> = s.iter().map(|(k, _)| k).collect();
+    /// assert_eq!(keys, ["a", "b"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.data.iter()
+    }
+
+    /// Flask's `session.permanent`: the `_permanent` key, `false` when absent.
+    ///
+    /// ```
+    /// assert!(!flask_session_cookie::Session::new().permanent());
+    /// ```
+    pub fn permanent(&self) -> bool {
+        matches!(self.data.get(PERMANENT_KEY), Some(Value::Bool(true)))
+    }
+
+    /// Sets `session.permanent`: stores `_permanent` as a bool, as Flask does
+    /// (`false` is stored too, not removed).
+    ///
+    /// ```
+    /// use flask_session_cookie::{Session, Value};
+    /// let mut s = Session::new();
+    /// s.set_permanent(false);
+    /// assert_eq!(s.get("_permanent"), Some(&Value::Bool(false)));
+    /// ```
+    pub fn set_permanent(&mut self, permanent: bool) {
+        self.data
+            .insert(PERMANENT_KEY.to_owned(), Value::Bool(permanent));
+    }
+
+    /// The underlying dict.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::Session::new().as_dict().is_empty());
+    /// ```
+    pub fn as_dict(&self) -> &Dict {
+        &self.data
+    }
+
+    /// The underlying dict, mutably.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// s.as_dict_mut().insert("k".into(), 1.into());
+    /// assert_eq!(s.len(), 1);
+    /// ```
+    pub fn as_dict_mut(&mut self) -> &mut Dict {
+        &mut self.data
+    }
+
+    /// The dict, by value.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::Session::new().into_dict().is_empty());
+    /// ```
+    pub fn into_dict(self) -> Dict {
+        self.data
+    }
+}
+
+impl From<Dict> for Session {
+    fn from(data: Dict) -> Self {
+        Session { data }
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Session {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Session {
+            data: iter
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Session {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.iter()
+    }
+}
+
+/// A verified session cookie with what was learned while verifying it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Opened {
+    /// The session.
+    pub session: Session,
+    /// When the cookie was signed, in Unix seconds.
+    pub timestamp: i64,
+    /// Which key verified it.
+    pub key: KeyUsed,
+    /// Whether the payload was zlib-compressed.
+    pub compressed: bool,
+}
+
+/// Reads and writes Flask session cookies with Flask's settings.
+///
+/// Defaults, as `SecureCookieSessionInterface`: salt `cookie-session`, HMAC key
+/// derivation, SHA-1, Flask's tagged JSON with `ensure_ascii`, `max_age` of 31 days
+/// ([`DEFAULT_MAX_AGE`], Flask's `PERMANENT_SESSION_LIFETIME`, applied to every
+/// session), the system clock, [`Limits::new`].
+///
+/// Keys are derived once here; the codec is immutable, `Send + Sync` and cheap to
+/// share behind an `Arc`.
+///
+/// ```
+/// use flask_session_cookie::{SecretKeys, Session, SessionCodec};
+///
+/// // SECRET_KEY = "dev-secret", SECRET_KEY_FALLBACKS = ["old-secret"]
+/// let codec = SessionCodec::new(SecretKeys::new("dev-secret").with_fallback("old-secret"))?;
+///
+/// let session: Session = [("user_id", 42)].into_iter().collect();
+/// let cookie = codec.encode_at(&session, 1_700_000_000)?;
+/// assert_eq!(cookie, "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM");
+///
+/// // A cookie signed with the old key still opens.
+/// let old = codec.decode_at("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.sMoyEzU2dlrtSHXvXm8qA2jAnjs", 1_700_000_000)?;
+/// assert_eq!(old, session);
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SessionCodec {
+    serializer: UrlSafeTimedSerializer,
+    max_age: Option<u64>,
+}
+
+impl SessionCodec {
+    /// A codec with Flask's defaults and these keys.
+    ///
+    /// ```
+    /// let codec = flask_session_cookie::SessionCodec::new("dev-secret")?;
+    /// assert_eq!(codec.max_age(), Some(2_678_400));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn new(keys: impl Into<SecretKeys>) -> Result<Self> {
+        SessionCodec::with_signer_config(keys, SignerConfig::flask_session())
+    }
+
+    /// A codec with other signer settings (Flask apps that subclass
+    /// `SecureCookieSessionInterface` to change the salt or digest).
+    ///
+    /// ```
+    /// use flask_session_cookie::{Digest, SessionCodec, SignerConfig};
+    /// let config = SignerConfig::flask_session().with_digest(Digest::Sha256);
+    /// let codec = SessionCodec::with_signer_config("dev-secret", config)?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn with_signer_config(keys: impl Into<SecretKeys>, config: SignerConfig) -> Result<Self> {
+        let signer = TimestampSigner::new(keys, config)?;
+        Ok(SessionCodec {
+            serializer: UrlSafeTimedSerializer::from_signer(signer)
+                .with_json_format(JsonFormat::flask()),
+            max_age: Some(DEFAULT_MAX_AGE),
+        })
+    }
+
+    /// Sets `max_age` in seconds (Flask's `PERMANENT_SESSION_LIFETIME`), or `None` to
+    /// accept cookies of any age. Default: `Some(`[`DEFAULT_MAX_AGE`]`)`.
+    ///
+    /// ```
+    /// let codec = flask_session_cookie::SessionCodec::new("k")?.with_max_age(Some(3600));
+    /// assert_eq!(codec.max_age(), Some(3600));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_max_age(mut self, max_age: Option<u64>) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Sets the limits. Default: [`Limits::new`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{Limits, SessionCodec};
+    /// let codec = SessionCodec::new("k")?.with_limits(Limits::new().with_max_cookie_len(4093));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.serializer = self.serializer.with_limits(limits);
+        self
+    }
+
+    /// Uses `clock` for "now". Default: the system clock.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SessionCodec, SystemClock};
+    /// let codec = SessionCodec::new("k")?.with_clock(SystemClock);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.serializer = self.serializer.with_clock(clock);
+        self
+    }
+
+    /// Sets `ensure_ascii` for writing (Flask's `app.json.ensure_ascii`). Default: true.
+    ///
+    /// ```
+    /// use flask_session_cookie::{Session, SessionCodec};
+    /// let codec = SessionCodec::new("dev-secret")?.with_ensure_ascii(false);
+    /// let session: Session = [("b", "é")].into_iter().collect();
+    /// assert_eq!(codec.encode_at(&session, 1_700_000_000)?, "eyJiIjoiw6kifQ.ZVPxAA.K_hyrQHOzhIiy7fMU0OPIoxiJfo");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_ensure_ascii(mut self, ensure_ascii: bool) -> Self {
+        let format = self
+            .serializer
+            .json_format()
+            .with_ensure_ascii(ensure_ascii);
+        self.serializer = self.serializer.with_json_format(format);
+        self
+    }
+
+    /// The `max_age` in seconds, if any.
+    ///
+    /// ```
+    /// let codec = flask_session_cookie::SessionCodec::new("k")?.with_max_age(None);
+    /// assert_eq!(codec.max_age(), None);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn max_age(&self) -> Option<u64> {
+        self.max_age
+    }
+
+    /// The serializer underneath (for its limits, clock and signer).
+    ///
+    /// ```
+    /// let codec = flask_session_cookie::SessionCodec::new("k")?;
+    /// assert!(codec.serializer().json_format().tagged());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn serializer(&self) -> &UrlSafeTimedSerializer {
+        &self.serializer
+    }
+
+    /// Verifies and decodes a cookie at the current time.
+    ///
+    /// ```
+    /// use flask_session_cookie::SessionCodec;
+    /// let codec = SessionCodec::new("dev-secret")?.with_max_age(None);
+    /// let session = codec.decode("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM")?;
+    /// assert_eq!(session.get("user_id").and_then(|v| v.as_i64()), Some(42));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn decode(&self, cookie: &str) -> Result<Session> {
+        self.open(cookie).map(|o| o.session)
+    }
+
+    /// Verifies and decodes a cookie as if the time were `now` (Unix seconds).
+    ///
+    /// ```
+    /// use flask_session_cookie::SessionCodec;
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let session = codec.decode_at("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM", 1_700_000_000)?;
+    /// assert_eq!(session.len(), 1);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn decode_at(&self, cookie: &str, now: i64) -> Result<Session> {
+        self.open_at(cookie, now).map(|o| o.session)
+    }
+
+    /// Like [`decode`](SessionCodec::decode), also telling when the cookie was signed,
+    /// by which key, and whether it was compressed.
+    ///
+    /// ```
+    /// use flask_session_cookie::SessionCodec;
+    /// let codec = SessionCodec::new("dev-secret")?.with_max_age(None);
+    /// let opened = codec.open("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM")?;
+    /// assert_eq!(opened.timestamp, 1_700_000_000);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn open(&self, cookie: &str) -> Result<Opened> {
+        self.open_at(cookie, self.serializer.signer().now())
+    }
+
+    /// Like [`decode_at`](SessionCodec::decode_at), with the details of [`Opened`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{KeyUsed, SessionCodec};
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let opened = codec.open_at("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM", 1_700_000_000)?;
+    /// assert_eq!(opened.key, KeyUsed::Current);
+    /// assert!(!opened.compressed);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn open_at(&self, cookie: &str, now: i64) -> Result<Opened> {
+        let loaded = self.serializer.loads_at(cookie, self.max_age, now)?;
+        Ok(Opened {
+            session: Session::from(into_session_dict(loaded.value)?),
+            timestamp: loaded.timestamp.unwrap_or(0),
+            key: loaded.key,
+            compressed: loaded.compressed,
+        })
+    }
+
+    /// Verifies a cookie and decodes it into your own type.
+    ///
+    /// Tuples in the cookie deserialize into Rust tuples or `Vec`s, bytes into
+    /// `Vec<u8>`, UUIDs and datetimes into [`uuid::Uuid`], [`tags::DateTime`](crate::tags::DateTime)
+    /// or `String` (RFC 3339).
+    ///
+    /// ```
+    /// use serde::Deserialize;
+    /// use flask_session_cookie::SessionCodec;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Login { user_id: u64 }
+    ///
+    /// let codec = SessionCodec::new("dev-secret")?.with_max_age(None);
+    /// let login: Login = codec.decode_as("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM")?;
+    /// assert_eq!(login.user_id, 42);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn decode_as<T: DeserializeOwned>(&self, cookie: &str) -> Result<T> {
+        self.decode_as_at(cookie, self.serializer.signer().now())
+    }
+
+    /// Like [`decode_as`](SessionCodec::decode_as), as if the time were `now`.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use flask_session_cookie::SessionCodec;
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let map: BTreeMap<String, u64> = codec.decode_as_at("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM", 1_700_000_000)?;
+    /// assert_eq!(map["user_id"], 42);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn decode_as_at<T: DeserializeOwned>(&self, cookie: &str, now: i64) -> Result<T> {
+        let session = self.decode_at(cookie, now)?;
+        crate::serde::from_value(Value::Dict(session.into_dict()))
+    }
+
+    /// Signs `session` at the current time; the cookie value Flask would write.
+    ///
+    /// ```
+    /// use flask_session_cookie::{Session, SessionCodec};
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let session: Session = [("user_id", 42)].into_iter().collect();
+    /// let cookie = codec.encode(&session)?;
+    /// assert_eq!(codec.decode(&cookie)?, session);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn encode(&self, session: &Session) -> Result<String> {
+        self.encode_at(session, self.serializer.signer().now())
+    }
+
+    /// Signs `session` as if at `timestamp` (Unix seconds).
+    ///
+    /// ```
+    /// use flask_session_cookie::{Session, SessionCodec};
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let session: Session = [("name", "alice")].into_iter().collect();
+    /// assert!(codec.encode_at(&session, 1_700_000_000)?.contains(".ZVPxAA."));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn encode_at(&self, session: &Session, timestamp: i64) -> Result<String> {
+        self.encode_value_at(&Value::Dict(session.as_dict().clone()), timestamp)
+    }
+
+    fn encode_value_at(&self, value: &Value, timestamp: i64) -> Result<String> {
+        self.serializer.dumps_at(value, timestamp)
+    }
+
+    /// Signs your own type as a session at the current time. It must serialize to a
+    /// map (a struct or a map type). Rust tuples become Python tuples; see
+    /// [`tags`](crate::tags) for bytes, Markup, UUID and datetime.
+    ///
+    /// ```
+    /// use serde::Serialize;
+    /// use flask_session_cookie::SessionCodec;
+    ///
+    /// #[derive(Serialize)]
+    /// struct Login { user_id: u64 }
+    ///
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let cookie = codec.encode_from(&Login { user_id: 42 })?;
+    /// assert_eq!(codec.decode(&cookie)?.get("user_id").and_then(|v| v.as_i64()), Some(42));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn encode_from<T: Serialize + ?Sized>(&self, value: &T) -> Result<String> {
+        self.encode_from_at(value, self.serializer.signer().now())
+    }
+
+    /// Like [`encode_from`](SessionCodec::encode_from), as if at `timestamp`.
+    ///
+    /// ```
+    /// use serde::Serialize;
+    /// use flask_session_cookie::SessionCodec;
+    ///
+    /// #[derive(Serialize)]
+    /// struct S { name: &'static str, role: &'static str, user_id: u32 }
+    ///
+    /// let codec = SessionCodec::new("dev-secret")?;
+    /// let cookie = codec.encode_from_at(&S { name: "alice", role: "admin", user_id: 42 }, 1_700_000_000)?;
+    /// assert_eq!(cookie, "eyJuYW1lIjoiYWxpY2UiLCJyb2xlIjoiYWRtaW4iLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.8JoqypNx5eEkQGVNOweyaqpQh_c");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn encode_from_at<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        timestamp: i64,
+    ) -> Result<String> {
+        let value = crate::serde::to_value(value)?;
+        match value {
+            Value::Dict(_) => self.encode_value_at(&value, timestamp),
+            other => Err(Error::unencodable(format!(
+                "a session must serialize to a map, not a {}",
+                other.type_name()
+            ))),
+        }
+    }
+}

@@ -1,0 +1,772 @@
+//! Python's JSON dialect, exactly: the text `json.dumps(..., separators=(",", ":"),
+//! sort_keys=True)` writes, and what `json.loads` reads.
+
+use std::fmt::Write as _;
+
+use super::tags::{self, TAG_BYTES, TAG_DATETIME, TAG_DICT, TAG_MARKUP, TAG_TUPLE, TAG_UUID};
+use super::value::{Dict, Int, Value};
+use crate::error::{Error, Limit, PayloadStage, Result};
+use crate::limits::Limits;
+
+/// Which JSON a serializer reads and writes.
+///
+/// * [`JsonFormat::flask`]: Flask's `TaggedJSONSerializer` inside an app — type tags,
+///   keys sorted at every level, `ensure_ascii=True`.
+/// * [`JsonFormat::plain`]: itsdangerous' default (`_CompactJSON`) — no tags,
+///   `ensure_ascii=False`; tuples are written as lists, bytes, UUIDs and datetimes
+///   cannot be written.
+///
+/// Both write `NaN`, `Infinity`, `-Infinity` as Python does, and keys in sorted order.
+///
+/// ```
+/// use flask_session_cookie::{JsonFormat, Limits, Value};
+///
+/// let value = Value::Tuple(vec![Value::from(1), Value::from("é")]);
+/// let limits = Limits::new();
+/// assert_eq!(JsonFormat::flask().dumps(&value, &limits)?, r#"{" t":[1,"\u00e9"]}"#);
+/// assert_eq!(JsonFormat::plain().dumps(&value, &limits)?, r#"[1,"é"]"#);
+/// assert_eq!(JsonFormat::flask().loads(r#"{" t":[1,"\u00e9"]}"#, &limits)?, value);
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JsonFormat {
+    tagged: bool,
+    ensure_ascii: bool,
+}
+
+impl JsonFormat {
+    /// Flask's session JSON: tags on, `ensure_ascii` on.
+    ///
+    /// ```
+    /// let f = flask_session_cookie::JsonFormat::flask();
+    /// assert!(f.tagged() && f.ensure_ascii());
+    /// ```
+    pub const fn flask() -> Self {
+        JsonFormat {
+            tagged: true,
+            ensure_ascii: true,
+        }
+    }
+
+    /// itsdangerous' default JSON: tags off, `ensure_ascii` off.
+    ///
+    /// ```
+    /// let f = flask_session_cookie::JsonFormat::plain();
+    /// assert!(!f.tagged() && !f.ensure_ascii());
+    /// ```
+    pub const fn plain() -> Self {
+        JsonFormat {
+            tagged: false,
+            ensure_ascii: false,
+        }
+    }
+
+    /// Turns Flask's type tags on or off.
+    ///
+    /// ```
+    /// let f = flask_session_cookie::JsonFormat::plain().with_tags(true);
+    /// assert!(f.tagged());
+    /// ```
+    #[must_use]
+    pub const fn with_tags(mut self, tagged: bool) -> Self {
+        self.tagged = tagged;
+        self
+    }
+
+    /// Sets `ensure_ascii`: escape every non-ASCII character as `\uXXXX` (Flask's
+    /// default) or write it as UTF-8 (Flask apps with `app.json.ensure_ascii = False`).
+    ///
+    /// ```
+    /// use flask_session_cookie::{JsonFormat, Limits, Value};
+    /// let f = JsonFormat::flask().with_ensure_ascii(false);
+    /// assert_eq!(f.dumps(&Value::from("é"), &Limits::new())?, "\"é\"");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn with_ensure_ascii(mut self, ensure_ascii: bool) -> Self {
+        self.ensure_ascii = ensure_ascii;
+        self
+    }
+
+    /// Whether type tags are read and written.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::JsonFormat::flask().tagged());
+    /// ```
+    pub const fn tagged(&self) -> bool {
+        self.tagged
+    }
+
+    /// Whether non-ASCII characters are escaped when writing.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::JsonFormat::flask().ensure_ascii());
+    /// ```
+    pub const fn ensure_ascii(&self) -> bool {
+        self.ensure_ascii
+    }
+
+    /// Writes `value` as Python would, byte for byte.
+    ///
+    /// Errors with [`Unencodable`](crate::ErrorKind::Unencodable) for what Python
+    /// cannot write (bytes in plain JSON, a datetime outside years 1–9999 in UTC) and
+    /// [`LimitExceeded`](crate::ErrorKind::LimitExceeded) past the depth or integer
+    /// digit limit.
+    ///
+    /// ```
+    /// use flask_session_cookie::{Dict, JsonFormat, Limits, Value};
+    ///
+    /// let mut d = Dict::new();
+    /// d.insert("b".into(), Value::from(1e16));
+    /// d.insert("a".into(), Value::from(1.5e-7));
+    /// let text = JsonFormat::flask().dumps(&Value::Dict(d), &Limits::new())?;
+    /// assert_eq!(text, r#"{"a":1.5e-07,"b":1e+16}"#);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn dumps(&self, value: &Value, limits: &Limits) -> Result<String> {
+        let mut out = String::with_capacity(64);
+        self.dump_into(value, limits, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`dumps`](JsonFormat::dumps), appending to `out`.
+    ///
+    /// ```
+    /// use flask_session_cookie::{JsonFormat, Limits, Value};
+    /// let mut out = String::from("x=");
+    /// JsonFormat::flask().dump_into(&Value::None, &Limits::new(), &mut out)?;
+    /// assert_eq!(out, "x=null");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn dump_into(&self, value: &Value, limits: &Limits, out: &mut String) -> Result<()> {
+        Writer {
+            format: *self,
+            limits,
+            out,
+        }
+        .value(value, 0)
+    }
+
+    /// Reads JSON text as Python's `json.loads` does (with Flask's tags when they are
+    /// on): `NaN`, `Infinity` and `-Infinity` are accepted, integers of any size up to
+    /// the digit limit, the last of duplicate keys wins.
+    ///
+    /// Stricter than Python in one way: a `\ud800`-style escape that does not form a
+    /// surrogate pair is rejected, as Rust strings cannot hold it.
+    ///
+    /// ```
+    /// use flask_session_cookie::{JsonFormat, Limits, Value};
+    ///
+    /// let v = JsonFormat::flask().loads(r#"{"a":1,"a":NaN}"#, &Limits::new())?;
+    /// assert!(v.as_dict().and_then(|d| d.get("a")).and_then(Value::as_f64).is_some_and(f64::is_nan));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn loads(&self, text: &str, limits: &Limits) -> Result<Value> {
+        let mut r = Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            tagged: self.tagged,
+            limits,
+            last_first_key: None,
+        };
+        r.skip_ws();
+        let value = r.value(0)?;
+        r.skip_ws();
+        if r.pos != r.bytes.len() {
+            return Err(r.error("extra data"));
+        }
+        Ok(value)
+    }
+}
+
+struct Writer<'a> {
+    format: JsonFormat,
+    limits: &'a Limits,
+    out: &'a mut String,
+}
+
+impl Writer<'_> {
+    fn depth_check(&self, depth: usize) -> Result<()> {
+        if depth >= self.limits.max_depth() {
+            return Err(Error::limit(
+                Limit::Depth,
+                format!(
+                    "the value is nested more than {} levels deep",
+                    self.limits.max_depth()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes `{"<tag>":` — the caller writes the inner value and the `}`.
+    fn open_tag(&mut self, tag: &str) {
+        self.out.push_str("{\"");
+        self.out.push_str(tag);
+        self.out.push_str("\":");
+    }
+
+    fn value(&mut self, value: &Value, depth: usize) -> Result<()> {
+        let tagged = self.format.tagged;
+        match value {
+            Value::None => self.out.push_str("null"),
+            Value::Bool(true) => self.out.push_str("true"),
+            Value::Bool(false) => self.out.push_str("false"),
+            Value::Int(i) => {
+                if i.digits() > self.limits.max_int_digits() {
+                    return Err(Error::limit(
+                        Limit::IntegerDigits,
+                        format!(
+                            "an integer has {} digits, more than the limit of {}",
+                            i.digits(),
+                            self.limits.max_int_digits()
+                        ),
+                    ));
+                }
+                let _ = write!(self.out, "{i}");
+            }
+            Value::Float(f) => push_float(*f, self.out, "NaN", "Infinity"),
+            Value::Str(s) => self.string(s),
+            Value::List(items) => self.list(items, depth)?,
+            Value::Tuple(items) => {
+                if tagged {
+                    self.depth_check(depth)?;
+                    self.open_tag(TAG_TUPLE);
+                    self.list(items, depth + 1)?;
+                    self.out.push('}');
+                } else {
+                    self.list(items, depth)?;
+                }
+            }
+            Value::Dict(d) => {
+                if tagged && d.len() == 1 {
+                    if let Some((k, v)) = d.iter().next().filter(|(k, _)| tags::is_tag_key(k)) {
+                        self.depth_check(depth + 1)?;
+                        self.open_tag(TAG_DICT);
+                        self.out.push('{');
+                        let mut escaped = String::with_capacity(k.len() + 2);
+                        escaped.push_str(k);
+                        escaped.push_str("__");
+                        self.string(&escaped);
+                        self.out.push(':');
+                        self.value(v, depth + 2)?;
+                        self.out.push_str("}}");
+                        return Ok(());
+                    }
+                }
+                self.dict(d, depth)?;
+            }
+            Value::Bytes(b) => {
+                if !tagged {
+                    return Err(Error::unencodable(
+                        "bytes cannot be written as plain JSON (Python raises TypeError)",
+                    ));
+                }
+                self.depth_check(depth)?;
+                self.open_tag(TAG_BYTES);
+                self.out.push('"');
+                tags::b64encode_standard(b, self.out);
+                self.out.push_str("\"}");
+            }
+            Value::Markup(s) => {
+                if tagged {
+                    self.depth_check(depth)?;
+                    self.open_tag(TAG_MARKUP);
+                    self.string(s);
+                    self.out.push('}');
+                } else {
+                    self.string(s);
+                }
+            }
+            Value::Uuid(u) => {
+                if !tagged {
+                    return Err(Error::unencodable(
+                        "a UUID cannot be written as plain JSON (Python raises TypeError)",
+                    ));
+                }
+                self.depth_check(depth)?;
+                self.open_tag(TAG_UUID);
+                self.out.push('"');
+                let mut buf = uuid::Uuid::encode_buffer();
+                self.out.push_str(u.simple().encode_lower(&mut buf));
+                self.out.push_str("\"}");
+            }
+            Value::DateTime(dt) => {
+                if !tagged {
+                    return Err(Error::unencodable(
+                        "a datetime cannot be written as plain JSON (Python raises TypeError)",
+                    ));
+                }
+                self.depth_check(depth)?;
+                self.open_tag(TAG_DATETIME);
+                self.out.push('"');
+                tags::push_http_date(*dt, self.out)?;
+                self.out.push_str("\"}");
+            }
+        }
+        Ok(())
+    }
+
+    fn list(&mut self, items: &[Value], depth: usize) -> Result<()> {
+        self.depth_check(depth)?;
+        self.out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.value(item, depth + 1)?;
+        }
+        self.out.push(']');
+        Ok(())
+    }
+
+    fn dict(&mut self, d: &Dict, depth: usize) -> Result<()> {
+        self.depth_check(depth)?;
+        self.out.push('{');
+        for (i, (k, v)) in d.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.string(k);
+            self.out.push(':');
+            self.value(v, depth + 1)?;
+        }
+        self.out.push('}');
+        Ok(())
+    }
+
+    fn string(&mut self, s: &str) {
+        push_string(s, self.format.ensure_ascii, self.out);
+    }
+}
+
+/// Writes a JSON string literal as Python's `json` does.
+pub(crate) fn push_string(s: &str, ensure_ascii: bool, out: &mut String) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let needs_escape = match c {
+            '"' | '\\' => true,
+            '\u{0}'..='\u{1f}' => true,
+            '\u{7f}'.. => ensure_ascii,
+            _ => false,
+        };
+        if !needs_escape {
+            continue;
+        }
+        out.push_str(s.get(start..i).unwrap_or_default());
+        start = i + c.len_utf8();
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+    }
+    out.push_str(s.get(start..bytes.len()).unwrap_or_default());
+    out.push('"');
+}
+
+/// Writes a float as Python's `float.__repr__` does (shortest round-trip digits,
+/// exponent form below 1e-4 and from 1e16 on), with the given words for NaN and
+/// infinity (`NaN`/`Infinity` in JSON, `nan`/`inf` for `str()`).
+pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
+    if f.is_nan() {
+        out.push_str(nan);
+        return;
+    }
+    if f.is_infinite() {
+        if f < 0.0 {
+            out.push('-');
+        }
+        out.push_str(inf);
+        return;
+    }
+    if f == 0.0 {
+        out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
+        return;
+    }
+    // `{:e}` gives the shortest round-trip digits in the form `-d.ddde-7`.
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        if exp >= 0 {
+            let int_len = usize::try_from(exp).unwrap_or(0) + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                for _ in digits.len()..int_len {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            } else {
+                let (a, b) = digits.split_at(int_len);
+                out.push_str(a);
+                out.push('.');
+                out.push_str(b);
+            }
+        } else {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        }
+    } else {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        let _ = write!(
+            out,
+            "e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.unsigned_abs()
+        );
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    tagged: bool,
+    limits: &'a Limits,
+    /// The first key, in text order, of the last object read that stayed a dict.
+    last_first_key: Option<String>,
+}
+
+impl Reader<'_> {
+    fn error(&self, what: &str) -> Error {
+        Error::payload(PayloadStage::Json, format!("{what} at char {}", self.pos))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn eat_literal(&mut self, lit: &str) -> bool {
+        if self
+            .bytes
+            .get(self.pos..self.pos + lit.len())
+            .is_some_and(|s| s == lit.as_bytes())
+        {
+            self.pos += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Result<()> {
+        if depth >= self.limits.max_depth() {
+            return Err(Error::limit(
+                Limit::Depth,
+                format!(
+                    "the JSON is nested more than {} levels deep",
+                    self.limits.max_depth()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value> {
+        match self.peek() {
+            Some(b'"') => Ok(Value::Str(self.string()?)),
+            Some(b'{') => self.object(depth),
+            Some(b'[') => {
+                self.enter(depth)?;
+                self.pos += 1;
+                self.skip_ws();
+                let mut items = Vec::new();
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                    return Ok(Value::List(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b',') => {
+                            self.pos += 1;
+                            self.skip_ws();
+                        }
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(Value::List(items));
+                        }
+                        _ => return Err(self.error("expecting ',' delimiter")),
+                    }
+                }
+            }
+            Some(b'n') if self.eat_literal("null") => Ok(Value::None),
+            Some(b't') if self.eat_literal("true") => Ok(Value::Bool(true)),
+            Some(b'f') if self.eat_literal("false") => Ok(Value::Bool(false)),
+            Some(b'N') if self.eat_literal("NaN") => Ok(Value::Float(f64::NAN)),
+            Some(b'I') if self.eat_literal("Infinity") => Ok(Value::Float(f64::INFINITY)),
+            Some(b'-') if self.eat_literal("-Infinity") => Ok(Value::Float(f64::NEG_INFINITY)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.error("expecting value")),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error("expecting value")),
+        }
+        let mut is_float = false;
+        if self.peek() == Some(b'.') && matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9')) {
+            self.pos += 1;
+            self.digits();
+            is_float = true;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            let save = self.pos;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                self.pos = save;
+            } else {
+                is_float = true;
+            }
+        }
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        if is_float {
+            return text
+                .parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| self.error("invalid number"));
+        }
+        let digits = text.trim_start_matches('-').len();
+        if digits > self.limits.max_int_digits() {
+            return Err(Error::limit(
+                Limit::IntegerDigits,
+                format!(
+                    "an integer has {digits} digits, more than the limit of {} (Python's int_max_str_digits)",
+                    self.limits.max_int_digits()
+                ),
+            ));
+        }
+        Int::parse_decimal(text)
+            .map(Value::Int)
+            .ok_or_else(|| self.error("invalid number"))
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let hex = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.error("invalid \\uXXXX escape"))?;
+        let v = u32::from_str_radix(hex, 16).map_err(|_| self.error("invalid \\uXXXX escape"))?;
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        // at the opening quote
+        self.pos += 1;
+        let mut out = String::new();
+        let mut start = self.pos;
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(self.error("unterminated string"));
+            };
+            match b {
+                b'"' => {
+                    out.push_str(self.text.get(start..self.pos).unwrap_or_default());
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    out.push_str(self.text.get(start..self.pos).unwrap_or_default());
+                    self.pos += 1;
+                    let esc = self
+                        .peek()
+                        .ok_or_else(|| self.error("unterminated string"))?;
+                    self.pos += 1;
+                    match esc {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xd800..0xdc00).contains(&hi) {
+                                if self.eat_literal("\\u") {
+                                    let lo = self.hex4()?;
+                                    if !(0xdc00..0xe000).contains(&lo) {
+                                        return Err(self.error(
+                                            "lone surrogate escape (Rust strings cannot hold it)",
+                                        ));
+                                    }
+                                    0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
+                                } else {
+                                    return Err(self.error(
+                                        "lone surrogate escape (Rust strings cannot hold it)",
+                                    ));
+                                }
+                            } else {
+                                hi
+                            };
+                            let c = char::from_u32(code).ok_or_else(|| {
+                                self.error("lone surrogate escape (Rust strings cannot hold it)")
+                            })?;
+                            out.push(c);
+                        }
+                        _ => return Err(self.error("invalid \\escape")),
+                    }
+                    start = self.pos;
+                }
+                0..=0x1f => return Err(self.error("invalid control character")),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value> {
+        self.enter(depth)?;
+        self.pos += 1;
+        self.skip_ws();
+        let mut dict = Dict::new();
+        let mut first_key: Option<String> = None;
+        let mut di_first_key: Option<String> = None;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                if self.peek() != Some(b'"') {
+                    return Err(self.error("expecting property name enclosed in double quotes"));
+                }
+                let key = self.string()?;
+                self.skip_ws();
+                if self.peek() != Some(b':') {
+                    return Err(self.error("expecting ':' delimiter"));
+                }
+                self.pos += 1;
+                self.skip_ws();
+                self.last_first_key = None;
+                let value = self.value(depth + 1)?;
+                if self.tagged && key == TAG_DICT {
+                    di_first_key = self.last_first_key.take();
+                }
+                if first_key.is_none() {
+                    first_key = Some(key.clone());
+                }
+                dict.insert(key, value);
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_ws();
+                    }
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.error("expecting ',' delimiter")),
+                }
+            }
+        }
+        if self.tagged && dict.len() == 1 {
+            if let Some(tag) = dict.keys().next().filter(|k| tags::is_tag_key(k)).cloned() {
+                let inner = dict.remove(&tag).unwrap_or(Value::None);
+                self.last_first_key = None;
+                return tags::untag(&tag, inner, di_first_key);
+            }
+        }
+        self.last_first_key = first_key;
+        Ok(Value::Dict(dict))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn float(f: f64) -> String {
+        let mut s = String::new();
+        push_float(f, &mut s, "NaN", "Infinity");
+        s
+    }
+
+    #[test]
+    #[allow(clippy::approx_constant)]
+    fn python_float_repr() {
+        let cases: &[(f64, &str)] = &[
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e-7, "1.5e-07"),
+            (1e-4, "0.0001"),
+            (1e-5, "1e-05"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (9_223_372_036_854_775_808.0, "9.223372036854776e+18"),
+            (5e-324, "5e-324"),
+            (1e300, "1e+300"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (f64::NAN, "NaN"),
+            (3.14159, "3.14159"),
+            (-2.5, "-2.5"),
+            (123.0, "123.0"),
+            (0.001234, "0.001234"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(float(*f), *want, "{f:e}");
+        }
+    }
+}
