@@ -345,6 +345,23 @@ impl SignerConfig {
         }
     }
 
+    /// itsdangerous' `Serializer` defaults (`URLSafeSerializer`,
+    /// `URLSafeTimedSerializer`): like [`SignerConfig::new`] but with salt
+    /// `itsdangerous`.
+    ///
+    /// ```
+    /// let config = flask_session_cookie::SignerConfig::itsdangerous_serializer();
+    /// assert_eq!(config.salt(), b"itsdangerous");
+    /// ```
+    pub const fn itsdangerous_serializer() -> Self {
+        SignerConfig {
+            salt: Cow::Borrowed(b"itsdangerous"),
+            separator: Cow::Borrowed("."),
+            key_derivation: KeyDerivation::DjangoConcat,
+            digest: Digest::Sha1,
+        }
+    }
+
     /// Flask's session settings (`SecureCookieSessionInterface`): salt
     /// `cookie-session`, separator `.`, key derivation `hmac`, digest SHA-1.
     ///
