@@ -34,9 +34,10 @@ impl Limits {
     pub const DEFAULT_MAX_COOKIE_LEN: usize = 16 * 1024;
     /// Default [`max_inflated_len`](Limits::max_inflated_len): 1 MiB.
     pub const DEFAULT_MAX_INFLATED_LEN: usize = 1024 * 1024;
-    /// Default [`max_depth`](Limits::max_depth): 512 nested lists or dicts
-    /// (CPython's own recursion limit stops `json` at roughly twice that).
-    pub const DEFAULT_MAX_DEPTH: usize = 512;
+    /// Default [`max_depth`](Limits::max_depth): 1000 nested lists or dicts. CPython's
+    /// recursion limit stops its `json` just below that (990 levels load, 1000 do
+    /// not), so every session Flask can write and read is accepted.
+    pub const DEFAULT_MAX_DEPTH: usize = 1000;
     /// Default [`max_int_digits`](Limits::max_int_digits): 4300, CPython's
     /// `sys.int_info.default_max_str_digits`.
     pub const DEFAULT_MAX_INT_DIGITS: usize = 4300;
@@ -130,7 +131,7 @@ impl Limits {
     /// See [`with_max_depth`](Limits::with_max_depth).
     ///
     /// ```
-    /// assert_eq!(flask_session_cookie::Limits::new().max_depth(), 512);
+    /// assert_eq!(flask_session_cookie::Limits::new().max_depth(), 1000);
     /// ```
     pub const fn max_depth(&self) -> usize {
         self.max_depth

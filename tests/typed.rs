@@ -1,0 +1,223 @@
+//! Typed sessions through serde: Flask-Login and flashes sessions decode into Rust
+//! types and encode back to Flask's exact cookie.
+
+mod common;
+
+use common::{EXACT_ZLIB, fixture, i, s};
+use flask_session_cookie::{ErrorKind, PayloadStage, SessionCodec, tags};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use time::macros::datetime;
+
+fn vector<'a>(data: &'a Json, name: &str) -> &'a Json {
+    data["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("no vector {name}"))
+}
+
+/// What Flask-Login and Flask-WTF keep in the session.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Login {
+    #[serde(rename = "_user_id")]
+    user_id: String,
+    #[serde(rename = "_fresh")]
+    fresh: bool,
+    #[serde(rename = "_id")]
+    id: String,
+    csrf_token: String,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Flashes {
+    #[serde(rename = "_flashes")]
+    flashes: Vec<(String, String)>,
+}
+
+#[test]
+fn flask_login_session_typed_both_ways() {
+    let data = fixture("flask_sessions.json");
+    let ts = i(&data, "timestamp");
+    let codec = SessionCodec::new(s(&data, "secret_key")).unwrap();
+    let v = vector(&data, "flask_login");
+    let login: Login = codec.decode_as_at(s(v, "cookie"), ts).unwrap();
+    assert_eq!(login.user_id, "42");
+    assert!(login.fresh);
+    assert_eq!(login.csrf_token, "3f1c7a9e2b4d6f8a0c2e4f6a8b0d2f4a6c8e0b2d");
+    assert_eq!(login.id.len(), 128);
+    assert_eq!(s(v, "json").len(), 224);
+    let cookie = codec.encode_from_at(&login, ts).unwrap();
+    // Flask compresses this one: byte-identical with C zlib, same tagged JSON always.
+    if EXACT_ZLIB || !s(v, "cookie").starts_with('.') {
+        assert_eq!(cookie, s(v, "cookie"));
+    }
+    assert_eq!(tagged_json(&codec, &cookie, ts), s(v, "json"));
+    let back: Login = codec.decode_as_at(&cookie, ts).unwrap();
+    assert_eq!(back, login);
+}
+
+fn tagged_json(codec: &SessionCodec, cookie: &str, ts: i64) -> String {
+    let session = codec.decode_at(cookie, ts).unwrap();
+    flask_session_cookie::JsonFormat::flask()
+        .dumps(
+            &flask_session_cookie::Value::Dict(session.into_dict()),
+            &flask_session_cookie::Limits::new(),
+        )
+        .unwrap()
+}
+
+#[test]
+fn flashes_session_typed_both_ways() {
+    let data = fixture("flask_sessions.json");
+    let ts = i(&data, "timestamp");
+    let codec = SessionCodec::new(s(&data, "secret_key")).unwrap();
+    let v = vector(&data, "flashes");
+    let flashes: Flashes = codec.decode_as_at(s(v, "cookie"), ts).unwrap();
+    assert_eq!(
+        flashes.flashes,
+        [
+            ("message".to_owned(), "Hello!".to_owned()),
+            ("error".to_owned(), "Bad thing".to_owned())
+        ]
+    );
+    let cookie = codec.encode_from_at(&flashes, ts).unwrap();
+    // The tagged JSON is Flask's exactly; the cookie is byte-identical with C zlib.
+    assert_eq!(tagged_json(&codec, &cookie, ts), s(v, "json"));
+    if EXACT_ZLIB {
+        assert_eq!(cookie, s(v, "cookie"));
+    }
+    // A tuple also reads into a Vec.
+    #[derive(Deserialize)]
+    struct AsVecs {
+        _flashes: Vec<Vec<String>>,
+    }
+    let as_vecs: AsVecs = codec.decode_as_at(s(v, "cookie"), ts).unwrap();
+    assert_eq!(as_vecs._flashes[1], ["error", "Bad thing"]);
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Everything {
+    b: tags::Bytes,
+    m: tags::Markup,
+    u: tags::Uuid,
+    dt: tags::DateTime,
+    t: tags::Tuple<Vec<i64>>,
+    raw: Vec<u8>,
+}
+
+#[test]
+fn wrapper_types_write_flask_tags() {
+    let data = fixture("flask_sessions.json");
+    let ts = i(&data, "timestamp");
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    // Each wrapper alone gives Flask's golden cookie.
+    #[derive(Serialize)]
+    struct B {
+        b: tags::Bytes,
+    }
+    let cookie = codec
+        .encode_from_at(
+            &B {
+                b: tags::Bytes(b"\x00\x01binary\xff\xfe".to_vec()),
+            },
+            ts,
+        )
+        .unwrap();
+    assert_eq!(cookie, s(vector(&data, "bytes"), "cookie"));
+    #[derive(Serialize)]
+    struct M {
+        m: tags::Markup,
+    }
+    let cookie = codec
+        .encode_from_at(
+            &M {
+                m: tags::Markup("<b>bold</b> & 'q'".into()),
+            },
+            ts,
+        )
+        .unwrap();
+    assert_eq!(cookie, s(vector(&data, "markup"), "cookie"));
+    #[derive(Serialize)]
+    struct D {
+        dt: tags::DateTime,
+    }
+    let cookie = codec
+        .encode_from_at(
+            &D {
+                dt: tags::DateTime(datetime!(2024-01-02 03:04:05.678901 UTC)),
+            },
+            ts,
+        )
+        .unwrap();
+    assert_eq!(cookie, s(vector(&data, "datetime"), "cookie"));
+
+    // Round trip of all of them (datetime to the second, as Flask).
+    let value = Everything {
+        b: tags::Bytes(vec![0, 255]),
+        m: tags::Markup("<i>x</i>".into()),
+        u: tags::Uuid(uuid::Uuid::from_u128(7)),
+        dt: tags::DateTime(datetime!(2024-07-01 12:00:00 +02:00)),
+        t: tags::Tuple(vec![1, 2, 3]),
+        raw: vec![1, 2],
+    };
+    let cookie = codec.encode_from_at(&value, ts).unwrap();
+    let back: Everything = codec.decode_as_at(&cookie, ts).unwrap();
+    assert_eq!(back.b, value.b);
+    assert_eq!(back.m, value.m);
+    assert_eq!(back.u, value.u);
+    assert_eq!(back.dt.0, datetime!(2024-07-01 10:00:00 UTC));
+    assert_eq!(back.t, value.t);
+    assert_eq!(back.raw, value.raw);
+}
+
+#[test]
+fn uuid_and_datetime_read_into_std_types_and_strings() {
+    let data = fixture("flask_sessions.json");
+    let ts = i(&data, "timestamp");
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    #[derive(Deserialize)]
+    struct U {
+        u: String,
+    }
+    let u: U = codec
+        .decode_as_at(s(vector(&data, "uuid"), "cookie"), ts)
+        .unwrap();
+    assert_eq!(u.u, "12345678-1234-5678-1234-567812345678");
+    #[derive(Deserialize)]
+    struct D {
+        dt: String,
+    }
+    let d: D = codec
+        .decode_as_at(s(vector(&data, "datetime"), "cookie"), ts)
+        .unwrap();
+    assert_eq!(d.dt, "2024-01-02T03:04:05Z");
+    #[derive(Deserialize)]
+    struct B {
+        b: Vec<u8>,
+    }
+    let b: B = codec
+        .decode_as_at(s(vector(&data, "bytes"), "cookie"), ts)
+        .unwrap();
+    assert_eq!(b.b, b"\x00\x01binary\xff\xfe");
+}
+
+#[test]
+fn type_mismatch_is_a_type_payload_error() {
+    let data = fixture("flask_sessions.json");
+    let ts = i(&data, "timestamp");
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    let err = codec
+        .decode_as_at::<Login>(s(vector(&data, "strings_and_ints"), "cookie"), ts)
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::BadPayload(PayloadStage::Type));
+    assert!(
+        err.to_string().contains("missing field `_user_id`"),
+        "{err}"
+    );
+    assert!(!err.is_bad_signature());
+    // A session must serialize to a map.
+    let err = codec.encode_from_at(&[1, 2], ts).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Unencodable);
+}
