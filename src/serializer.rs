@@ -9,7 +9,7 @@ use crate::error::{Error, Limit, PayloadStage, Result};
 use crate::limits::Limits;
 use crate::signer::{KeyUsed, SecretKeys, Signer, SignerConfig};
 use crate::tagged::json::JsonFormat;
-use crate::tagged::value::Value;
+use crate::tagged::value::{Dict, Value};
 use crate::timed::{Clock, TimestampSigner};
 
 /// zlib's default level (`Z_DEFAULT_COMPRESSION`), which `zlib.compress` uses.
@@ -147,6 +147,12 @@ pub(crate) fn to_text(json: Vec<u8>) -> Result<String> {
     })
 }
 
+fn payload_of(json: &str) -> String {
+    let mut payload = String::with_capacity(json.len() * 4 / 3 + 4);
+    encode_payload(json.as_bytes(), &mut payload);
+    payload
+}
+
 /// Shared settings of both serializers.
 #[derive(Debug, Clone, Copy)]
 struct Codec {
@@ -156,10 +162,13 @@ struct Codec {
 
 impl Codec {
     fn dump(&self, value: &Value) -> Result<String> {
-        let json = self.format.dumps(value, &self.limits)?;
-        let mut payload = String::with_capacity(json.len() * 4 / 3 + 4);
-        encode_payload(json.as_bytes(), &mut payload);
-        Ok(payload)
+        Ok(payload_of(&self.format.dumps(value, &self.limits)?))
+    }
+
+    fn dump_dict(&self, dict: &Dict) -> Result<String> {
+        let mut json = String::with_capacity(64);
+        self.format.dump_dict_into(dict, &self.limits, &mut json)?;
+        Ok(payload_of(&json))
     }
 
     fn load(&self, payload: &str) -> Result<(Value, bool)> {
@@ -417,6 +426,11 @@ impl UrlSafeTimedSerializer {
     /// ```
     pub fn dumps_at(&self, value: &Value, timestamp: i64) -> Result<String> {
         Ok(self.signer.sign_at(&self.codec.dump(value)?, timestamp))
+    }
+
+    /// Signs a dict (a session) as if at `timestamp`, without copying it into a [`Value`].
+    pub(crate) fn dumps_dict_at(&self, dict: &Dict, timestamp: i64) -> Result<String> {
+        Ok(self.signer.sign_at(&self.codec.dump_dict(dict)?, timestamp))
     }
 
     /// Verifies and deserializes a token at the current time; see

@@ -499,11 +499,7 @@ impl SessionCodec {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn encode_at(&self, session: &Session, timestamp: i64) -> Result<String> {
-        self.encode_value_at(&Value::Dict(session.as_dict().clone()), timestamp)
-    }
-
-    fn encode_value_at(&self, value: &Value, timestamp: i64) -> Result<String> {
-        self.serializer.dumps_at(value, timestamp)
+        self.serializer.dumps_dict_at(session.as_dict(), timestamp)
     }
 
     /// Signs your own type as a session at the current time. It must serialize to a
@@ -547,7 +543,7 @@ impl SessionCodec {
     ) -> Result<String> {
         let value = crate::serde::to_value(value)?;
         match value {
-            Value::Dict(_) => self.encode_value_at(&value, timestamp),
+            Value::Dict(dict) => self.serializer.dumps_dict_at(&dict, timestamp),
             other => Err(Error::unencodable(format!(
                 "a session must serialize to a map, not a {}",
                 other.type_name()

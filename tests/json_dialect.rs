@@ -169,9 +169,25 @@ fn non_str_keys_are_coerced_like_python() {
     assert_eq!(dumps(&to_value(&ints).unwrap()), r#"{"1":"a"}"#);
     let bools: std::collections::BTreeMap<bool, i32> = [(true, 1)].into_iter().collect();
     assert_eq!(dumps(&to_value(&bools).unwrap()), r#"{"true":1}"#);
+    // Tuple keys raise TypeError in Python; here they cannot be encoded either.
+    let tuples: std::collections::BTreeMap<(i32, i32), i32> = [((1, 2), 3)].into_iter().collect();
+    assert_eq!(
+        to_value(&tuples).unwrap_err().kind(),
+        &ErrorKind::Unencodable
+    );
+    // None -> "null"
+    let nones: Vec<(Option<i32>, i32)> = vec![(None, 1)];
+    assert_eq!(dumps(&to_value(&MapOf2(nones)).unwrap()), r#"{"null":1}"#);
     let floats = vec![(1.5f64, 1)];
     let m: Value = to_value(&MapOf(floats)).unwrap();
     assert_eq!(dumps(&m), r#"{"1.5":1}"#);
+}
+
+struct MapOf2(Vec<(Option<i32>, i32)>);
+impl serde::Serialize for MapOf2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// A map with float keys (not `Ord`, so no `BTreeMap`).

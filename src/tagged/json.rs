@@ -147,6 +147,21 @@ impl JsonFormat {
         .value(value, 0)
     }
 
+    /// Writes a dict (a session) without wrapping it in a [`Value`] first.
+    pub(crate) fn dump_dict_into(
+        &self,
+        dict: &Dict,
+        limits: &Limits,
+        out: &mut String,
+    ) -> Result<()> {
+        Writer {
+            format: *self,
+            limits,
+            out,
+        }
+        .tagged_dict(dict, 0)
+    }
+
     /// Reads JSON text as Python's `json.loads` does (with Flask's tags when they are
     /// on): `NaN`, `Infinity` and `-Infinity` are accepted, integers of any size up to
     /// the digit limit, the last of duplicate keys wins.
@@ -239,24 +254,7 @@ impl Writer<'_> {
                     self.list(items, depth)?;
                 }
             }
-            Value::Dict(d) => {
-                if tagged && d.len() == 1 {
-                    if let Some((k, v)) = d.iter().next().filter(|(k, _)| tags::is_tag_key(k)) {
-                        self.depth_check(depth + 1)?;
-                        self.open_tag(TAG_DICT);
-                        self.out.push('{');
-                        let mut escaped = String::with_capacity(k.len() + 2);
-                        escaped.push_str(k);
-                        escaped.push_str("__");
-                        self.string(&escaped);
-                        self.out.push(':');
-                        self.value(v, depth + 2)?;
-                        self.out.push_str("}}");
-                        return Ok(());
-                    }
-                }
-                self.dict(d, depth)?;
-            }
+            Value::Dict(d) => self.tagged_dict(d, depth)?,
             Value::Bytes(b) => {
                 if !tagged {
                     return Err(Error::unencodable(
@@ -319,6 +317,26 @@ impl Writer<'_> {
         }
         self.out.push(']');
         Ok(())
+    }
+
+    /// A dict, escaped as `{" di": {"<key>__": value}}` when its only key is a tag key.
+    fn tagged_dict(&mut self, d: &Dict, depth: usize) -> Result<()> {
+        if self.format.tagged && d.len() == 1 {
+            if let Some((k, v)) = d.iter().next().filter(|(k, _)| tags::is_tag_key(k)) {
+                self.depth_check(depth + 1)?;
+                self.open_tag(TAG_DICT);
+                self.out.push('{');
+                let mut escaped = String::with_capacity(k.len() + 2);
+                escaped.push_str(k);
+                escaped.push_str("__");
+                self.string(&escaped);
+                self.out.push(':');
+                self.value(v, depth + 2)?;
+                self.out.push_str("}}");
+                return Ok(());
+            }
+        }
+        self.dict(d, depth)
     }
 
     fn dict(&mut self, d: &Dict, depth: usize) -> Result<()> {
