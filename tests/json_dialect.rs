@@ -114,6 +114,11 @@ fn floats_python_repr_table() {
         (f64::INFINITY, "Infinity"),
         (f64::NEG_INFINITY, "-Infinity"),
         (f64::NAN, "NaN"),
+        (-2.5, "-2.5"),
+        (123.0, "123.0"),
+        (0.001234, "0.001234"),
+        (f64::MAX, "1.7976931348623157e+308"),
+        (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
     ];
     for (f, text) in table {
         roundtrip(&Value::Float(*f), text);
@@ -396,4 +401,60 @@ fn depth_is_limited_both_ways() {
     // Deep input is rejected without overflowing the stack.
     let deep = "[".repeat(100_000);
     assert_eq!(load_err(&deep), ErrorKind::LimitExceeded(Limit::Depth));
+}
+
+fn python_json() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/python_json.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn floats_match_python_json_on_thousands_of_values() {
+    let data = python_json();
+    let floats = data["floats"].as_array().unwrap();
+    assert!(floats.len() > 4000);
+    for v in floats {
+        let bits = u64::from_str_radix(v["bits"].as_str().unwrap(), 16).unwrap();
+        let want = v["json"].as_str().unwrap();
+        let f = f64::from_bits(bits);
+        assert_eq!(dumps(&Value::Float(f)), want, "float bits {bits:016x}");
+        let back = loads(want).as_f64().unwrap();
+        assert_eq!(back.to_bits(), bits, "{want} reads back as another float");
+    }
+}
+
+#[test]
+fn strings_match_python_json_both_ensure_ascii_modes() {
+    let data = python_json();
+    let plain = JsonFormat::flask().with_ensure_ascii(false);
+    for v in data["strings"].as_array().unwrap() {
+        let text = String::from_utf8(unhex(v["utf8_hex"].as_str().unwrap())).unwrap();
+        let ascii = v["ascii"].as_str().unwrap();
+        let unicode = v["unicode"].as_str().unwrap();
+        assert_eq!(dumps(&Value::from(text.as_str())), ascii, "{text:?}");
+        assert_eq!(
+            plain
+                .dumps(&Value::from(text.as_str()), &Limits::new())
+                .unwrap(),
+            unicode,
+            "{text:?}"
+        );
+        assert_eq!(loads(ascii), Value::from(text.as_str()));
+        assert_eq!(loads(unicode), Value::from(text.as_str()));
+    }
+}
+
+#[test]
+fn integers_match_python_json() {
+    for v in python_json()["ints"].as_array().unwrap() {
+        let text = v.as_str().unwrap();
+        assert_eq!(dumps(&loads(text)), text);
+    }
 }
