@@ -221,3 +221,30 @@ fn type_mismatch_is_a_type_payload_error() {
     let err = codec.encode_from_at(&[1, 2], ts).unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unencodable);
 }
+
+#[test]
+fn uuid_and_datetime_read_into_their_own_types() {
+    let data = fixture("flask_sessions.json");
+    let ts = i(&data, "timestamp");
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    #[derive(Deserialize)]
+    struct U {
+        u: uuid::Uuid,
+    }
+    let u: U = codec
+        .decode_as_at(s(vector(&data, "uuid"), "cookie"), ts)
+        .unwrap();
+    assert_eq!(
+        u.u,
+        uuid::Uuid::from_u128(0x12345678_1234_5678_1234_567812345678)
+    );
+    #[derive(Deserialize)]
+    struct D {
+        #[serde(with = "time::serde::rfc3339")]
+        dt: time::OffsetDateTime,
+    }
+    let d: D = codec
+        .decode_as_at(s(vector(&data, "datetime"), "cookie"), ts)
+        .unwrap();
+    assert_eq!(d.dt, datetime!(2024-01-02 03:04:05 UTC));
+}
