@@ -251,6 +251,17 @@ impl Digest {
     }
 }
 
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Digest::Sha1 => "SHA-1",
+            Digest::Sha256 => "SHA-256",
+            Digest::Sha384 => "SHA-384",
+            Digest::Sha512 => "SHA-512",
+        })
+    }
+}
+
 impl std::str::FromStr for Digest {
     type Err = Error;
 
@@ -680,8 +691,9 @@ impl Signer {
     /// that verified it.
     ///
     /// Errors: [`Malformed`](crate::ErrorKind::Malformed) when there is no separator or
-    /// the signature is not canonical unpadded base64url; [`BadSignature`](crate::ErrorKind::BadSignature)
-    /// when no key verifies it. The comparison is constant-time.
+    /// the signature is not the canonical unpadded base64url of a digest of the right
+    /// length; [`BadSignature`](crate::ErrorKind::BadSignature) when it is, but no key
+    /// verifies it. The comparison is constant-time.
     ///
     /// ```
     /// use flask_session_cookie::{ErrorKind, KeyUsed, Signer, SignerConfig};
@@ -710,15 +722,20 @@ impl Signer {
     /// Checks that `sig` (base64url) is a signature of `value` by one of the keys.
     pub(crate) fn verify(&self, value: &[u8], sig: &[u8]) -> Result<KeyUsed> {
         let len = self.config.digest.output_len();
-        if sig.is_empty() {
-            return Err(Error::malformed("the signature is empty"));
+        let chars = (len * 4).div_ceil(3);
+        if sig.len() != chars {
+            return Err(Error::malformed(format!(
+                "the signature has {} characters; a {} signature has {chars}",
+                sig.len(),
+                self.config.digest
+            )));
         }
         let mut tag = [0u8; 64];
         let decoded = URL_SAFE_NO_PAD.decode_slice(sig, &mut tag).map_err(|e| {
-            Error::malformed("the signature is not valid unpadded base64url").with_source(e)
+            Error::malformed("the signature is not canonical unpadded base64url").with_source(e)
         })?;
         if decoded != len {
-            return Err(Error::bad_signature());
+            return Err(Error::malformed("the signature has the wrong length"));
         }
         let tag = tag.get(..len).unwrap_or_default();
         for (used, mac) in &self.keys {

@@ -196,7 +196,23 @@ fn decode_signer_options() {
         &cookie,
     ])));
     assert_eq!(out, "{\"user_id\":42}\n");
-    rejected(&strs(&decode(&[&cookie])), "signature");
+    // A SHA-256 signature is not even shaped like a SHA-1 one.
+    let err = rejected(&strs(&decode(&[&cookie])), "malformed");
+    assert!(
+        err.contains("the signature has 43 characters; a SHA-1 signature has 27"),
+        "{err}"
+    );
+    // Right digest, wrong salt: a well-formed signature that does not match.
+    rejected(
+        &strs(&decode(&[
+            "--digest",
+            "sha256",
+            "--key-derivation",
+            "concat",
+            &cookie,
+        ])),
+        "signature",
+    );
     usage(&strs(&decode(&["--digest", "md5", &cookie])));
 }
 
