@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{EXACT_ZLIB, fixture, i, s};
+use common::{check_reencoded, fixture, i, s};
 use flask_session_cookie::{
     ErrorKind, JsonFormat, KeyUsed, Limits, SecretKey, SecretKeys, SessionCodec, Signer,
     SignerConfig, TimestampSigner, UrlSafeSerializer, UrlSafeTimedSerializer, Value,
@@ -79,9 +79,7 @@ fn tokens_both_directions() {
                 let value = JsonFormat::plain().loads(input, &limits).unwrap();
                 let ser = UrlSafeTimedSerializer::new(key, config).unwrap();
                 let dumped = ser.dumps_at(&value, ts).unwrap();
-                if !token.starts_with('.') || EXACT_ZLIB {
-                    assert_eq!(dumped, token, "vector {name}: dumps");
-                }
+                check_reencoded(&dumped, token, &format!("vector {name}: dumps"));
                 assert_eq!(ser.loads_at(&dumped, None, ts).unwrap().value, value);
                 let loaded = ser
                     .loads_at(token, Some(0), ts)

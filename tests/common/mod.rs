@@ -1,5 +1,7 @@
-//! Shared helpers for the integration tests: loading fixture files.
+//! Shared helpers for the integration tests: fixture files and the live Flask.
 #![allow(dead_code)]
+
+pub mod live;
 
 use serde_json::Value as Json;
 
@@ -24,3 +26,16 @@ pub fn i(v: &Json, k: &str) -> i64 {
 
 /// Whether compressed cookies are byte-identical in this build.
 pub const EXACT_ZLIB: bool = cfg!(feature = "c-zlib");
+
+/// Checks a cookie we wrote against Flask's for the same session, key and time.
+///
+/// With C zlib (`c-zlib`) they must be identical. With zlib-rs the deflate bytes
+/// differ, so the compression decision can differ too (either side may compress
+/// where the other does not); when neither compressed they must be identical.
+/// Returns whether they were identical.
+pub fn check_reencoded(ours: &str, flask: &str, context: &str) -> bool {
+    if EXACT_ZLIB || (!ours.starts_with('.') && !flask.starts_with('.')) {
+        assert_eq!(ours, flask, "{context}: our cookie differs from Flask's");
+    }
+    ours == flask
+}
