@@ -759,6 +759,19 @@ mod tests {
     }
 
     #[test]
+    fn key_material_is_zeroized_on_drop() {
+        // Compile-time proof that what holds key material wipes it on drop: a prepared
+        // HMAC keeps only the two hash cores keyed with ipad/opad (`HmacCore { digest,
+        // opad_digest }`), and with the `zeroize` features of sha1/sha2 those cores
+        // zeroize their state in `Drop`. Secret and derived keys are `Zeroizing`.
+        fn zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroize_on_drop::<sha1::block_api::Sha1Core>();
+        zeroize_on_drop::<sha2::block_api::Sha256VarCore>();
+        zeroize_on_drop::<sha2::block_api::Sha512VarCore>();
+        zeroize_on_drop::<Zeroizing<Vec<u8>>>();
+    }
+
+    #[test]
     fn debug_never_shows_keys() {
         let signer = match Signer::new("hunter2-secret", SignerConfig::new()) {
             Ok(s) => s,
