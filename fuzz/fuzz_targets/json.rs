@@ -1,0 +1,26 @@
+//! Arbitrary bytes into the Python-dialect JSON reader and the tag layer: never
+//! panics; what parses dumps, re-parses to the same value, and dumps to the same text.
+#![no_main]
+
+use flask_session_cookie::{ErrorKind, JsonFormat, Limits};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let limits = Limits::new();
+    for format in [JsonFormat::flask(), JsonFormat::plain(), JsonFormat::flask().with_ensure_ascii(false)] {
+        let Ok(value) = format.loads(text, &limits) else { continue };
+        let dumped = match format.dumps(&value, &limits) {
+            Ok(d) => d,
+            // Only a datetime outside years 1-9999 in UTC cannot be written back.
+            Err(e) if e.kind() == &ErrorKind::Unencodable => continue,
+            Err(e) => panic!("{text:?} parsed but cannot be dumped: {e}"),
+        };
+        let again = format
+            .loads(&dumped, &limits)
+            .unwrap_or_else(|e| panic!("{text:?} dumped as {dumped:?}, which does not parse: {e}"));
+        assert!(again.same_as(&value), "{text:?} -> {dumped:?} reads back differently");
+        let dumped_again = format.dumps(&again, &limits).expect("dumps twice");
+        assert_eq!(dumped, dumped_again, "{text:?}: dump is not stable");
+    }
+});
