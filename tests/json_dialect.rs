@@ -458,3 +458,28 @@ fn integers_match_python_json() {
         assert_eq!(dumps(&loads(text)), text);
     }
 }
+
+#[test]
+fn writer_recursion_overflowed_stack_at_1000_levels() {
+    // Regression: the first writer recursed per level and overflowed a 2 MiB test
+    // thread in debug builds at ~1000 levels. Reader and writer are iterative now.
+    for depth in [1_000usize, 4_096] {
+        let limits = Limits::new().with_max_depth(depth + 1);
+        let text = format!(
+            "{}{}",
+            "{\" t\":[".repeat(depth / 2),
+            "]}".repeat(depth / 2)
+        );
+        let value = JsonFormat::flask().loads(&text, &limits).unwrap();
+        assert_eq!(JsonFormat::flask().dumps(&value, &limits).unwrap(), text);
+        let lists = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let value = JsonFormat::flask().loads(&lists, &limits).unwrap();
+        assert_eq!(JsonFormat::flask().dumps(&value, &limits).unwrap(), lists);
+    }
+    // Far deeper input is refused by the limit, never by a crash.
+    let limits = Limits::new().with_max_depth(usize::MAX);
+    let err = JsonFormat::flask()
+        .loads(&"[".repeat(1_000_000), &limits)
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::BadPayload(PayloadStage::Json));
+}

@@ -144,7 +144,7 @@ impl JsonFormat {
             limits,
             out,
         }
-        .value(value, 0)
+        .run(Task::Value(value, 0))
     }
 
     /// Writes a dict (a session) without wrapping it in a [`Value`] first.
@@ -159,7 +159,7 @@ impl JsonFormat {
             limits,
             out,
         }
-        .tagged_dict(dict, 0)
+        .run(Task::Dict(dict, 0))
     }
 
     /// Reads JSON text as Python's `json.loads` does (with Flask's tags when they are
@@ -186,7 +186,7 @@ impl JsonFormat {
             last_first_key: None,
         };
         r.skip_ws();
-        let value = r.value(0)?;
+        let value = r.value()?;
         r.skip_ws();
         if r.pos != r.bytes.len() {
             return Err(r.error("extra data"));
@@ -201,7 +201,18 @@ struct Writer<'a> {
     out: &'a mut String,
 }
 
-impl Writer<'_> {
+/// Pending output while writing. Iterative, like the reader: nesting never grows the
+/// call stack.
+enum Task<'v> {
+    Value(&'v Value, usize),
+    /// A dict's members, escaped as ` di` when it is a one-key dict with a tag key.
+    Dict(&'v Dict, usize),
+    /// `"key":`
+    Key(&'v str),
+    Literal(&'static str),
+}
+
+impl<'v> Writer<'_> {
     fn depth_check(&self, depth: usize) -> Result<()> {
         if depth >= self.limits.max_depth() {
             return Err(Error::limit(
@@ -222,39 +233,44 @@ impl Writer<'_> {
         self.out.push_str("\":");
     }
 
-    fn value(&mut self, value: &Value, depth: usize) -> Result<()> {
+    fn run(&mut self, first: Task<'v>) -> Result<()> {
+        let mut tasks = vec![first];
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Literal(text) => self.out.push_str(text),
+                Task::Key(k) => {
+                    self.string(k);
+                    self.out.push(':');
+                }
+                Task::Value(value, depth) => self.value(value, depth, &mut tasks)?,
+                Task::Dict(d, depth) => self.dict(d, depth, &mut tasks)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a scalar, or opens a container and queues its contents.
+    fn value(&mut self, value: &'v Value, depth: usize, tasks: &mut Vec<Task<'v>>) -> Result<()> {
         let tagged = self.format.tagged;
         match value {
             Value::None => self.out.push_str("null"),
             Value::Bool(true) => self.out.push_str("true"),
             Value::Bool(false) => self.out.push_str("false"),
-            Value::Int(i) => {
-                if i.digits() > self.limits.max_int_digits() {
-                    return Err(Error::limit(
-                        Limit::IntegerDigits,
-                        format!(
-                            "an integer has {} digits, more than the limit of {}",
-                            i.digits(),
-                            self.limits.max_int_digits()
-                        ),
-                    ));
-                }
-                let _ = write!(self.out, "{i}");
-            }
+            Value::Int(i) => self.int(i)?,
             Value::Float(f) => push_float(*f, self.out, "NaN", "Infinity"),
             Value::Str(s) => self.string(s),
-            Value::List(items) => self.list(items, depth)?,
+            Value::List(items) => self.list(items, depth, tasks)?,
             Value::Tuple(items) => {
                 if tagged {
                     self.depth_check(depth)?;
                     self.open_tag(TAG_TUPLE);
-                    self.list(items, depth + 1)?;
-                    self.out.push('}');
+                    tasks.push(Task::Literal("}"));
+                    self.list(items, depth + 1, tasks)?;
                 } else {
-                    self.list(items, depth)?;
+                    self.list(items, depth, tasks)?;
                 }
             }
-            Value::Dict(d) => self.tagged_dict(d, depth)?,
+            Value::Dict(d) => self.dict(d, depth, tasks)?,
             Value::Bytes(b) => {
                 if !tagged {
                     return Err(Error::unencodable(
@@ -306,21 +322,38 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn list(&mut self, items: &[Value], depth: usize) -> Result<()> {
-        self.depth_check(depth)?;
-        self.out.push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.value(item, depth + 1)?;
+    fn int(&mut self, i: &Int) -> Result<()> {
+        if i.digits() > self.limits.max_int_digits() {
+            return Err(Error::limit(
+                Limit::IntegerDigits,
+                format!(
+                    "an integer has {} digits, more than the limit of {}",
+                    i.digits(),
+                    self.limits.max_int_digits()
+                ),
+            ));
         }
-        self.out.push(']');
+        let _ = write!(self.out, "{i}");
         Ok(())
     }
 
-    /// A dict, escaped as `{" di": {"<key>__": value}}` when its only key is a tag key.
-    fn tagged_dict(&mut self, d: &Dict, depth: usize) -> Result<()> {
+    /// Writes `[` and queues the items, the commas and the `]`.
+    fn list(&mut self, items: &'v [Value], depth: usize, tasks: &mut Vec<Task<'v>>) -> Result<()> {
+        self.depth_check(depth)?;
+        self.out.push('[');
+        tasks.push(Task::Literal("]"));
+        for (i, item) in items.iter().enumerate().rev() {
+            tasks.push(Task::Value(item, depth + 1));
+            if i > 0 {
+                tasks.push(Task::Literal(","));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `{` and queues the members; a one-key dict whose key is a tag key is
+    /// escaped as `{" di": {"<key>__": value}}`.
+    fn dict(&mut self, d: &'v Dict, depth: usize, tasks: &mut Vec<Task<'v>>) -> Result<()> {
         if self.format.tagged && d.len() == 1 {
             if let Some((k, v)) = d.iter().next().filter(|(k, _)| tags::is_tag_key(k)) {
                 self.depth_check(depth + 1)?;
@@ -331,26 +364,22 @@ impl Writer<'_> {
                 escaped.push_str("__");
                 self.string(&escaped);
                 self.out.push(':');
-                self.value(v, depth + 2)?;
-                self.out.push_str("}}");
+                tasks.push(Task::Literal("}}"));
+                tasks.push(Task::Value(v, depth + 2));
                 return Ok(());
             }
         }
-        self.dict(d, depth)
-    }
-
-    fn dict(&mut self, d: &Dict, depth: usize) -> Result<()> {
         self.depth_check(depth)?;
         self.out.push('{');
-        for (i, (k, v)) in d.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
+        tasks.push(Task::Literal("}"));
+        let n = d.len();
+        for (i, (k, v)) in d.iter().rev().enumerate() {
+            tasks.push(Task::Value(v, depth + 1));
+            tasks.push(Task::Key(k));
+            if i + 1 < n {
+                tasks.push(Task::Literal(","));
             }
-            self.string(k);
-            self.out.push(':');
-            self.value(v, depth + 1)?;
         }
-        self.out.push('}');
         Ok(())
     }
 
@@ -478,6 +507,20 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
     }
 }
 
+/// An open container while reading.
+enum Frame {
+    List(Vec<Value>),
+    Object {
+        dict: Dict,
+        /// The first key in text order (for an enclosing ` di`).
+        first_key: Option<String>,
+        /// The first key of the dict under this dict's ` di` key, if any.
+        di_first_key: Option<String>,
+        /// The key whose value is being read.
+        key: String,
+    },
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -529,35 +572,119 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value> {
-        match self.peek() {
-            Some(b'"') => Ok(Value::Str(self.string()?)),
-            Some(b'{') => self.object(depth),
-            Some(b'[') => {
-                self.enter(depth)?;
-                self.pos += 1;
-                self.skip_ws();
-                let mut items = Vec::new();
-                if self.peek() == Some(b']') {
+    /// Reads one value. Iterative: open lists and dicts live on an explicit stack, so
+    /// no input nests the call stack, however deep it goes.
+    fn value(&mut self) -> Result<Value> {
+        let mut stack: Vec<Frame> = Vec::new();
+        'value: loop {
+            // Read the start of a value: a scalar, an empty container, or the opening
+            // of one (pushed, then its first member is read).
+            self.last_first_key = None;
+            let mut done = match self.peek() {
+                Some(b'[') => {
+                    self.enter(stack.len())?;
                     self.pos += 1;
-                    return Ok(Value::List(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
                     self.skip_ws();
-                    match self.peek() {
-                        Some(b',') => {
-                            self.pos += 1;
-                            self.skip_ws();
-                        }
-                        Some(b']') => {
-                            self.pos += 1;
-                            return Ok(Value::List(items));
-                        }
-                        _ => return Err(self.error("expecting ',' delimiter")),
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        Value::List(Vec::new())
+                    } else {
+                        stack.push(Frame::List(Vec::new()));
+                        continue 'value;
                     }
                 }
+                Some(b'{') => {
+                    self.enter(stack.len())?;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        self.close_object(Dict::new(), None, None)?
+                    } else {
+                        let key = self.key()?;
+                        stack.push(Frame::Object {
+                            dict: Dict::new(),
+                            first_key: None,
+                            di_first_key: None,
+                            key,
+                        });
+                        continue 'value;
+                    }
+                }
+                _ => self.scalar()?,
+            };
+            // A value is complete: hand it to the container it belongs to, closing
+            // every container that ends here.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    return Ok(done);
+                };
+                match top {
+                    Frame::List(items) => {
+                        items.push(done);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.skip_ws();
+                                continue 'value;
+                            }
+                            Some(b']') => self.pos += 1,
+                            _ => return Err(self.error("expecting ',' delimiter")),
+                        }
+                    }
+                    Frame::Object {
+                        dict,
+                        first_key,
+                        di_first_key,
+                        key,
+                    } => {
+                        let key = std::mem::take(key);
+                        if self.tagged && key == TAG_DICT {
+                            *di_first_key = self.last_first_key.take();
+                        }
+                        if first_key.is_none() {
+                            *first_key = Some(key.clone());
+                        }
+                        dict.insert(key, done);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.pos += 1;
+                                self.skip_ws();
+                                let next = self.key()?;
+                                if let Some(Frame::Object { key, .. }) = stack.last_mut() {
+                                    *key = next;
+                                }
+                                continue 'value;
+                            }
+                            Some(b'}') => self.pos += 1,
+                            _ => return Err(self.error("expecting ',' delimiter")),
+                        }
+                    }
+                }
+                // The container on top of the stack has just ended.
+                done = match stack.pop() {
+                    Some(Frame::List(items)) => {
+                        self.last_first_key = None;
+                        Value::List(items)
+                    }
+                    Some(Frame::Object {
+                        dict,
+                        first_key,
+                        di_first_key,
+                        ..
+                    }) => self.close_object(dict, first_key, di_first_key)?,
+                    None => return Err(self.error("unbalanced brackets")),
+                };
             }
+        }
+    }
+
+    /// Reads a string, a number or a constant.
+    fn scalar(&mut self) -> Result<Value> {
+        match self.peek() {
+            Some(b'"') => Ok(Value::Str(self.string()?)),
             Some(b'n') if self.eat_literal("null") => Ok(Value::None),
             Some(b't') if self.eat_literal("true") => Ok(Value::Bool(true)),
             Some(b'f') if self.eat_literal("false") => Ok(Value::Bool(false)),
@@ -567,6 +694,41 @@ impl Reader<'_> {
             Some(b'-' | b'0'..=b'9') => self.number(),
             _ => Err(self.error("expecting value")),
         }
+    }
+
+    /// Reads `"key"` and the `:` after it.
+    fn key(&mut self) -> Result<String> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expecting property name enclosed in double quotes"));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.error("expecting ':' delimiter"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// A dict is complete: turn a one-key dict with a tag key into its value
+    /// (bottom-up, as Flask's `untag`), and remember the first key of one that stays
+    /// a dict, for an enclosing ` di`.
+    fn close_object(
+        &mut self,
+        mut dict: Dict,
+        first_key: Option<String>,
+        di_first_key: Option<String>,
+    ) -> Result<Value> {
+        if self.tagged && dict.len() == 1 {
+            if let Some(tag) = dict.keys().next().filter(|k| tags::is_tag_key(k)).cloned() {
+                let inner = dict.remove(&tag).unwrap_or(Value::None);
+                self.last_first_key = None;
+                return tags::untag(&tag, inner, di_first_key);
+            }
+        }
+        self.last_first_key = first_key;
+        Ok(Value::Dict(dict))
     }
 
     fn digits(&mut self) -> usize {
@@ -703,60 +865,5 @@ impl Reader<'_> {
                 _ => self.pos += 1,
             }
         }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Value> {
-        self.enter(depth)?;
-        self.pos += 1;
-        self.skip_ws();
-        let mut dict = Dict::new();
-        let mut first_key: Option<String> = None;
-        let mut di_first_key: Option<String> = None;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-        } else {
-            loop {
-                if self.peek() != Some(b'"') {
-                    return Err(self.error("expecting property name enclosed in double quotes"));
-                }
-                let key = self.string()?;
-                self.skip_ws();
-                if self.peek() != Some(b':') {
-                    return Err(self.error("expecting ':' delimiter"));
-                }
-                self.pos += 1;
-                self.skip_ws();
-                self.last_first_key = None;
-                let value = self.value(depth + 1)?;
-                if self.tagged && key == TAG_DICT {
-                    di_first_key = self.last_first_key.take();
-                }
-                if first_key.is_none() {
-                    first_key = Some(key.clone());
-                }
-                dict.insert(key, value);
-                self.skip_ws();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_ws();
-                    }
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.error("expecting ',' delimiter")),
-                }
-            }
-        }
-        if self.tagged && dict.len() == 1 {
-            if let Some(tag) = dict.keys().next().filter(|k| tags::is_tag_key(k)).cloned() {
-                let inner = dict.remove(&tag).unwrap_or(Value::None);
-                self.last_first_key = None;
-                return tags::untag(&tag, inner, di_first_key);
-            }
-        }
-        self.last_first_key = first_key;
-        Ok(Value::Dict(dict))
     }
 }
