@@ -22,13 +22,17 @@
 //! - `cli` (off): the `flask-session-cookie` command-line tool.
 
 #![forbid(unsafe_code)]
+// Library code never panics on input: these are errors, not warnings.
 #![cfg_attr(
     not(test),
-    warn(
+    deny(
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
-        clippy::indexing_slicing
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
     )
 )]
 
