@@ -53,5 +53,5 @@ pub use serializer::{Loaded, UrlSafeSerializer, UrlSafeTimedSerializer};
 pub use session::{DEFAULT_MAX_AGE, Opened, PERMANENT_KEY, Session, SessionCodec};
 pub use signer::{Digest, KeyDerivation, KeyUsed, SecretKey, SecretKeys, Signer, SignerConfig};
 pub use tagged::json::JsonFormat;
-pub use tagged::value::{Dict, Int, Value};
+pub use tagged::value::{Dict, DictIter, Int, Value};
 pub use timed::{Clock, LEGACY_EPOCH, SystemClock, TimestampSigner, Unsigned};

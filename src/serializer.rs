@@ -1,6 +1,8 @@
 //! URL-safe serializers: the twins of `itsdangerous.URLSafeSerializer` and
 //! `URLSafeTimedSerializer`. JSON ─► optional zlib ─► base64url ─► signature.
 
+use std::cell::RefCell;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
@@ -44,8 +46,64 @@ pub(crate) fn encode_payload(json: &[u8], out: &mut String) -> bool {
     false
 }
 
+thread_local! {
+    /// One deflate and one inflate state per thread, reset for each use: building
+    /// them (zlib allocates and clears its window and tables) costs more than
+    /// compressing a cookie.
+    static DEFLATER: RefCell<Option<Compress>> = const { RefCell::new(None) };
+    static INFLATER: RefCell<Option<Decompress>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's deflate state, reset (taken out of the thread-local
+/// slot while `f` runs, so nested use simply builds another).
+fn with_deflater<R>(f: impl FnOnce(&mut Compress) -> R) -> R {
+    let kept = DEFLATER
+        .try_with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()))
+        .ok()
+        .flatten();
+    let mut c = match kept {
+        Some(mut c) => {
+            c.reset();
+            c
+        }
+        None => Compress::new(Compression::new(ZLIB_LEVEL), true),
+    };
+    let result = f(&mut c);
+    let _ = DEFLATER.try_with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = Some(c);
+        }
+    });
+    result
+}
+
+/// Runs `f` with this thread's inflate state, reset; see [`with_deflater`].
+fn with_inflater<R>(f: impl FnOnce(&mut Decompress) -> R) -> R {
+    let kept = INFLATER
+        .try_with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()))
+        .ok()
+        .flatten();
+    let mut d = match kept {
+        Some(mut d) => {
+            d.reset(true);
+            d
+        }
+        None => Decompress::new(true),
+    };
+    let result = f(&mut d);
+    let _ = INFLATER.try_with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = Some(d);
+        }
+    });
+    result
+}
+
 fn zlib_compress(data: &[u8]) -> Option<Vec<u8>> {
-    let mut c = Compress::new(Compression::new(ZLIB_LEVEL), true);
+    with_deflater(|c| deflate_with(c, data))
+}
+
+fn deflate_with(c: &mut Compress, data: &[u8]) -> Option<Vec<u8>> {
     // zlib's compressBound plus the header and checksum.
     let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
     loop {
@@ -83,6 +141,10 @@ pub(crate) fn decode_payload(payload: &str, limits: &Limits) -> Result<(Vec<u8>,
 /// Inflates a zlib stream, never holding more than `cap + 1` output bytes. Trailing
 /// bytes after the end of the stream are ignored, as Python's `zlib.decompress` does.
 pub(crate) fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>> {
+    with_inflater(|d| inflate_with(d, data, cap))
+}
+
+fn inflate_with(d: &mut Decompress, data: &[u8], cap: usize) -> Result<Vec<u8>> {
     let zlib_error = |detail: &str| {
         Error::payload(
             PayloadStage::Zlib,
@@ -96,7 +158,6 @@ pub(crate) fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>> {
         )
     };
     let hard_cap = cap.saturating_add(1);
-    let mut d = Decompress::new(true);
     let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).clamp(64, hard_cap));
     loop {
         if out.len() == out.capacity() {

@@ -75,7 +75,7 @@ impl Session {
     /// assert!(s.insert("csrf_token", "abc").is_none());
     /// ```
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        self.data.insert(key.into(), value.into())
+        self.data.insert(key, value)
     }
 
     /// Removes `key`, returning its value.
@@ -163,8 +163,7 @@ impl Session {
     /// assert_eq!(s.get("_permanent"), Some(&Value::Bool(false)));
     /// ```
     pub fn set_permanent(&mut self, permanent: bool) {
-        self.data
-            .insert(PERMANENT_KEY.to_owned(), Value::Bool(permanent));
+        self.data.insert(PERMANENT_KEY, Value::Bool(permanent));
     }
 
     /// The underlying dict.
@@ -180,7 +179,7 @@ impl Session {
     ///
     /// ```
     /// let mut s = flask_session_cookie::Session::new();
-    /// s.as_dict_mut().insert("k".into(), 1.into());
+    /// s.as_dict_mut().insert("k", 1);
     /// assert_eq!(s.len(), 1);
     /// ```
     pub fn as_dict_mut(&mut self) -> &mut Dict {
@@ -216,7 +215,7 @@ impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Session {
 
 impl<'a> IntoIterator for &'a Session {
     type Item = (&'a String, &'a Value);
-    type IntoIter = std::collections::btree_map::Iter<'a, String, Value>;
+    type IntoIter = crate::tagged::value::DictIter<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.data.iter()
     }

@@ -198,11 +198,11 @@ fn random_case(rng: &mut Rng) -> Case {
     let n = 1 + rng.below(6);
     let mut dict = random_dict(rng, 0, n);
     if rng.chance(20) {
-        dict.insert("_permanent".into(), Value::Bool(rng.chance(80)));
+        dict.insert("_permanent", Value::Bool(rng.chance(80)));
     }
     if rng.chance(10) {
         dict.insert(
-            "_flashes".into(),
+            "_flashes",
             Value::List(vec![Value::Tuple(vec![
                 "message".into(),
                 random_string(rng, 20).into(),

@@ -279,7 +279,7 @@ fn decode(args: DecodeArgs) -> Result<(), Failure> {
             Value::None => Dict::new(),
             other => {
                 let mut d = Dict::new();
-                d.insert("<top level>".into(), other);
+                d.insert("<top level>", other);
                 d
             }
         };

@@ -117,8 +117,8 @@ impl JsonFormat {
     /// use flask_session_cookie::{Dict, JsonFormat, Limits, Value};
     ///
     /// let mut d = Dict::new();
-    /// d.insert("b".into(), Value::from(1e16));
-    /// d.insert("a".into(), Value::from(1.5e-7));
+    /// d.insert("b", 1e16);
+    /// d.insert("a", 1.5e-7);
     /// let text = JsonFormat::flask().dumps(&Value::Dict(d), &Limits::new())?;
     /// assert_eq!(text, r#"{"a":1.5e-07,"b":1e+16}"#);
     /// # Ok::<(), flask_session_cookie::Error>(())
@@ -184,6 +184,8 @@ impl JsonFormat {
             tagged: self.tagged,
             limits,
             last_first_key: None,
+            items: Vec::new(),
+            members: Vec::new(),
         };
         r.skip_ws();
         let value = r.value()?;
@@ -509,11 +511,12 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
 
 /// An open container while reading.
 enum Frame {
-    List(Vec<Value>),
+    /// Its items start at this index of `Reader::items`.
+    List(usize),
     Object {
-        dict: Dict,
-        /// The first key in text order (for an enclosing ` di`).
-        first_key: Option<String>,
+        /// Its members start at this index of `Reader::members`, in text order;
+        /// sorted (and deduplicated) when the dict closes.
+        start: usize,
         /// The first key of the dict under this dict's ` di` key, if any.
         di_first_key: Option<String>,
         /// The key whose value is being read.
@@ -529,6 +532,11 @@ struct Reader<'a> {
     limits: &'a Limits,
     /// The first key, in text order, of the last object read that stayed a dict.
     last_first_key: Option<String>,
+    /// Items of every open list, in order; a list takes its own off the end when it
+    /// closes, into a vector of exactly its size.
+    items: Vec<Value>,
+    /// Members of every open dict, likewise.
+    members: Vec<(String, Value)>,
 }
 
 impl Reader<'_> {
@@ -589,7 +597,7 @@ impl Reader<'_> {
                         self.pos += 1;
                         Value::List(Vec::new())
                     } else {
-                        stack.push(Frame::List(Vec::new()));
+                        stack.push(Frame::List(self.items.len()));
                         continue 'value;
                     }
                 }
@@ -599,12 +607,11 @@ impl Reader<'_> {
                     self.skip_ws();
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
-                        self.close_object(Dict::new(), None, None)?
+                        Value::Dict(Dict::new())
                     } else {
                         let key = self.key()?;
                         stack.push(Frame::Object {
-                            dict: Dict::new(),
-                            first_key: None,
+                            start: self.members.len(),
                             di_first_key: None,
                             key,
                         });
@@ -620,8 +627,8 @@ impl Reader<'_> {
                     return Ok(done);
                 };
                 match top {
-                    Frame::List(items) => {
-                        items.push(done);
+                    Frame::List(_) => {
+                        self.items.push(done);
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
@@ -634,19 +641,13 @@ impl Reader<'_> {
                         }
                     }
                     Frame::Object {
-                        dict,
-                        first_key,
-                        di_first_key,
-                        key,
+                        di_first_key, key, ..
                     } => {
                         let key = std::mem::take(key);
                         if self.tagged && key == TAG_DICT {
                             *di_first_key = self.last_first_key.take();
                         }
-                        if first_key.is_none() {
-                            *first_key = Some(key.clone());
-                        }
-                        dict.insert(key, done);
+                        self.members.push((key, done));
                         self.skip_ws();
                         match self.peek() {
                             Some(b',') => {
@@ -664,17 +665,20 @@ impl Reader<'_> {
                     }
                 }
                 // The container on top of the stack has just ended.
-                done = match stack.pop() {
-                    Some(Frame::List(items)) => {
+                let closed = stack.pop();
+                // Only a dict read as the value of a ` di` key needs its first key.
+                let under_di = self.tagged
+                    && matches!(stack.last(), Some(Frame::Object { key, .. }) if key == TAG_DICT);
+                done = match closed {
+                    Some(Frame::List(start)) => {
                         self.last_first_key = None;
-                        Value::List(items)
+                        Value::List(self.items.drain(start..).collect())
                     }
                     Some(Frame::Object {
-                        dict,
-                        first_key,
+                        start,
                         di_first_key,
                         ..
-                    }) => self.close_object(dict, first_key, di_first_key)?,
+                    }) => self.close_object(start, di_first_key, under_di)?,
                     None => return Err(self.error("unbalanced brackets")),
                 };
             }
@@ -712,23 +716,33 @@ impl Reader<'_> {
     }
 
     /// A dict is complete: turn a one-key dict with a tag key into its value
-    /// (bottom-up, as Flask's `untag`), and remember the first key of one that stays
-    /// a dict, for an enclosing ` di`.
+    /// (bottom-up, as Flask's `untag`); otherwise sort it, the last of duplicate keys
+    /// winning, and — when it is the value of a ` di` key — remember its first key in
+    /// text order.
     fn close_object(
         &mut self,
-        mut dict: Dict,
-        first_key: Option<String>,
+        start: usize,
         di_first_key: Option<String>,
+        under_di: bool,
     ) -> Result<Value> {
-        if self.tagged && dict.len() == 1 {
-            if let Some(tag) = dict.keys().next().filter(|k| tags::is_tag_key(k)).cloned() {
-                let inner = dict.remove(&tag).unwrap_or(Value::None);
-                self.last_first_key = None;
+        self.last_first_key = None;
+        let members = self.members.get(start..).unwrap_or_default();
+        let first = members.first().map(|(k, _)| k);
+        let one_tag_key = self.tagged
+            && first.is_some_and(|k| tags::is_tag_key(k))
+            && members.iter().all(|(k, _)| Some(k) == first);
+        let first_key = if under_di { first.cloned() } else { None };
+        if one_tag_key {
+            // One distinct key (possibly repeated: the last value wins).
+            let last = self.members.pop();
+            self.members.truncate(start);
+            if let Some((tag, inner)) = last {
                 return tags::untag(&tag, inner, di_first_key);
             }
         }
         self.last_first_key = first_key;
-        Ok(Value::Dict(dict))
+        let entries: Vec<(String, Value)> = self.members.drain(start..).collect();
+        Ok(Value::Dict(Dict::from_entries(entries)))
     }
 
     fn digits(&mut self) -> usize {
