@@ -45,6 +45,11 @@ for s in shapes:
                   f"{sp_dyn:.1f}x / {sp_typed:.1f}x", f"{floor:.2f}", f"{dec_dyn / floor:.2f}",
                   f"{f['dumps_us']:.2f}", f"{enc_dyn:.2f}", f"{enc_typed:.2f}", f"{esp_dyn:.1f}x / {esp_typed:.1f}x"))
     lines.append(("", "", "floor parts:", " ".join(f"{k} {v:.2f}" for k, v in parts.items()), "", "", "", "", "", "", "", ""))
+    try:
+        zi, zd = us("zlib-reused", f"inflate/{s}"), us("zlib-reused", f"deflate/{s}")
+        lines.append(("", "", "zlib at best:", f"inflate {zi:.2f} deflate {zd:.2f} (state reused)", "", "", "", "", "", "", "", ""))
+    except FileNotFoundError:
+        pass
 
 print("| " + " | ".join(header) + " |")
 print("|" + "---|" * len(header))

@@ -19,7 +19,11 @@ use std::fmt;
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// Boxed so that `Result<Value, Error>` stays small on the hot path.
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     detail: String,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
@@ -133,18 +137,18 @@ impl fmt::Display for Limit {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             detail: detail.into(),
             source: None,
-        }
+        }))
     }
 
     pub(crate) fn with_source(
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
@@ -185,7 +189,7 @@ impl Error {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The human-readable detail, without the kind prefix that `Display` adds.
@@ -199,7 +203,7 @@ impl Error {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn detail(&self) -> &str {
-        &self.detail
+        &self.0.detail
     }
 
     /// A short, stable, lowercase name for the kind: `signature`, `timestamp`,
@@ -214,7 +218,7 @@ impl Error {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn kind_name(&self) -> &'static str {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::BadSignature => "signature",
             ErrorKind::BadTimeSignature => "timestamp",
             ErrorKind::Expired { .. } => "expired",
@@ -243,7 +247,7 @@ impl Error {
     /// ```
     pub fn is_bad_signature(&self) -> bool {
         matches!(
-            self.kind,
+            self.0.kind,
             ErrorKind::BadSignature
                 | ErrorKind::BadTimeSignature
                 | ErrorKind::Expired { .. }
@@ -270,13 +274,14 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.detail)
+        write!(f, "{}: {}", self.0.kind, self.0.detail)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }

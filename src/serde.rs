@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::{Error, PayloadStage, Result};
-use crate::tagged::value::{Dict, Int, Value};
+use crate::tagged::value::{Dict, Int, Key, Value};
 
 /// Newtype-struct names that carry a Python type through serde's data model.
 pub(crate) const MARKUP_TOKEN: &str = "$flask_session_cookie::Markup";
@@ -95,7 +95,7 @@ fn wrap_variant(variant: Option<&'static str>, value: Value) -> Value {
     match variant {
         Some(name) => {
             let mut d = Dict::new();
-            d.insert(name.to_owned(), value);
+            d.insert(name, value);
             Value::Dict(d)
         }
         None => value,
@@ -376,8 +376,7 @@ impl ser::SerializeStruct for MapBuilder {
         key: &'static str,
         value: &T,
     ) -> Result<()> {
-        self.dict
-            .insert(key.to_owned(), value.serialize(ValueSerializer)?);
+        self.dict.insert(key, value.serialize(ValueSerializer)?);
         Ok(())
     }
     fn end(self) -> Result<Value> {
@@ -461,7 +460,10 @@ impl<'de> de::Deserializer<'de> for Value {
             Value::List(items) | Value::Tuple(items) => {
                 visitor.visit_seq(de::value::SeqDeserializer::new(items.into_iter()))
             }
-            Value::Dict(d) => visitor.visit_map(de::value::MapDeserializer::new(d.into_iter())),
+            Value::Dict(d) => visitor.visit_map(DictAccess {
+                entries: d.into_iter().into_compact(),
+                value: None,
+            }),
             Value::Bytes(b) => visitor.visit_byte_buf(b),
             Value::Uuid(u) => visitor.visit_string(hyphenated(&u)),
             Value::DateTime(dt) => visitor.visit_string(rfc3339(&dt)?),
@@ -557,6 +559,64 @@ impl<'de> IntoDeserializer<'de, Error> for Value {
     type Deserializer = Value;
     fn into_deserializer(self) -> Value {
         self
+    }
+}
+
+/// Walks a dict's entries for `visit_map`, handing keys over as `&str` (no copy).
+struct DictAccess {
+    entries: std::vec::IntoIter<(Key, Value)>,
+    value: Option<Value>,
+}
+
+impl<'de> de::MapAccess<'de> for DictAccess {
+    type Error = Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        match self.entries.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(KeyDeserializer(key)).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| type_error("a map value was asked for before its key"))?;
+        seed.deserialize(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+/// A dict key as a deserializer: always a string.
+struct KeyDeserializer(Key);
+
+impl<'de> de::Deserializer<'de> for KeyDeserializer {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_str(&self.0)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_enum(self.0.into_string().into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
     }
 }
 

@@ -74,7 +74,7 @@ impl Session {
     /// let mut s = flask_session_cookie::Session::new();
     /// assert!(s.insert("csrf_token", "abc").is_none());
     /// ```
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<Value>) -> Option<Value> {
         self.data.insert(key, value)
     }
 
@@ -137,10 +137,10 @@ impl Session {
     /// let mut s = flask_session_cookie::Session::new();
     /// s.insert("b", 2);
     /// s.insert("a", 1);
-    /// let keys: Vec<&String> = s.iter().map(|(k, _)| k).collect();
+    /// let keys: Vec<&str> = s.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["a", "b"]);
     /// ```
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+    pub fn iter(&self) -> crate::tagged::value::DictIter<'_> {
         self.data.iter()
     }
 
@@ -202,19 +202,16 @@ impl From<Dict> for Session {
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Session {
+impl<K: AsRef<str>, V: Into<Value>> FromIterator<(K, V)> for Session {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Session {
-            data: iter
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
+            data: iter.into_iter().collect(),
         }
     }
 }
 
 impl<'a> IntoIterator for &'a Session {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     type IntoIter = crate::tagged::value::DictIter<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.data.iter()

@@ -387,7 +387,7 @@ fn to_plain(v: &Value) -> Value {
         Value::List(items) | Value::Tuple(items) => {
             Value::List(items.iter().map(to_plain).collect())
         }
-        Value::Dict(d) => Value::Dict(d.iter().map(|(k, v)| (k.clone(), to_plain(v))).collect()),
+        Value::Dict(d) => Value::Dict(d.iter().map(|(k, v)| (k, to_plain(v))).collect()),
         Value::Bytes(b) => Value::Str(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::Markup(s) => Value::Str(s.clone()),
         Value::Uuid(u) => Value::Str(u.hyphenated().to_string()),

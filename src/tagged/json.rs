@@ -1,10 +1,11 @@
 //! Python's JSON dialect, exactly: the text `json.dumps(..., separators=(",", ":"),
 //! sort_keys=True)` writes, and what `json.loads` reads.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::tags::{self, TAG_BYTES, TAG_DATETIME, TAG_DICT, TAG_MARKUP, TAG_TUPLE, TAG_UUID};
-use super::value::{Dict, Int, Value};
+use super::value::{Dict, Int, Key, Value};
 use crate::error::{Error, Limit, PayloadStage, Result};
 use crate::limits::Limits;
 
@@ -518,11 +519,26 @@ enum Frame {
         /// sorted (and deduplicated) when the dict closes.
         start: usize,
         /// The first key of the dict under this dict's ` di` key, if any.
-        di_first_key: Option<String>,
+        di_first_key: Option<Key>,
         /// The key whose value is being read.
-        key: String,
+        key: Key,
     },
 }
+
+/// Bytes that end the fast scan of a string: `"`, `\\` and the controls.
+// Evaluated at compile time: an index out of bounds would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        table[i] = true;
+        i += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 struct Reader<'a> {
     text: &'a str,
@@ -531,15 +547,15 @@ struct Reader<'a> {
     tagged: bool,
     limits: &'a Limits,
     /// The first key, in text order, of the last object read that stayed a dict.
-    last_first_key: Option<String>,
+    last_first_key: Option<Key>,
     /// Items of every open list, in order; a list takes its own off the end when it
     /// closes, into a vector of exactly its size.
     items: Vec<Value>,
     /// Members of every open dict, likewise.
-    members: Vec<(String, Value)>,
+    members: Vec<(Key, Value)>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn error(&self, what: &str) -> Error {
         Error::payload(PayloadStage::Json, format!("{what} at char {}", self.pos))
     }
@@ -688,7 +704,7 @@ impl Reader<'_> {
     /// Reads a string, a number or a constant.
     fn scalar(&mut self) -> Result<Value> {
         match self.peek() {
-            Some(b'"') => Ok(Value::Str(self.string()?)),
+            Some(b'"') => Ok(Value::Str(self.string()?.into_owned())),
             Some(b'n') if self.eat_literal("null") => Ok(Value::None),
             Some(b't') if self.eat_literal("true") => Ok(Value::Bool(true)),
             Some(b'f') if self.eat_literal("false") => Ok(Value::Bool(false)),
@@ -701,11 +717,14 @@ impl Reader<'_> {
     }
 
     /// Reads `"key"` and the `:` after it.
-    fn key(&mut self) -> Result<String> {
+    fn key(&mut self) -> Result<Key> {
         if self.peek() != Some(b'"') {
             return Err(self.error("expecting property name enclosed in double quotes"));
         }
-        let key = self.string()?;
+        let key = match self.string()? {
+            Cow::Borrowed(s) => Key::from(s),
+            Cow::Owned(s) => Key::from(s),
+        };
         self.skip_ws();
         if self.peek() != Some(b':') {
             return Err(self.error("expecting ':' delimiter"));
@@ -722,7 +741,7 @@ impl Reader<'_> {
     fn close_object(
         &mut self,
         start: usize,
-        di_first_key: Option<String>,
+        di_first_key: Option<Key>,
         under_di: bool,
     ) -> Result<Value> {
         self.last_first_key = None;
@@ -741,7 +760,7 @@ impl Reader<'_> {
             }
         }
         self.last_first_key = first_key;
-        let entries: Vec<(String, Value)> = self.members.drain(start..).collect();
+        let entries: Vec<(Key, Value)> = self.members.drain(start..).collect();
         Ok(Value::Dict(Dict::from_entries(entries)))
     }
 
@@ -816,10 +835,36 @@ impl Reader<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String> {
+    /// Reads a string literal: borrowed from the text when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>> {
         // at the opening quote
         self.pos += 1;
-        let mut out = String::new();
+        let start = self.pos;
+        // Fast scan to the first byte that is a quote, a backslash or a control.
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if SPECIAL.get(usize::from(b)).copied().unwrap_or(true) {
+                break;
+            }
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.text.get(start..self.pos).unwrap_or_default();
+                self.pos += 1;
+                Ok(Cow::Borrowed(s))
+            }
+            Some(b'\\') => {
+                let mut out = String::with_capacity(self.pos - start + 16);
+                out.push_str(self.text.get(start..self.pos).unwrap_or_default());
+                self.string_escaped(out).map(Cow::Owned)
+            }
+            None => Err(self.error("unterminated string")),
+            Some(_) => Err(self.error("invalid control character")),
+        }
+    }
+
+    /// The rest of a string that has escapes, from a backslash on.
+    fn string_escaped(&mut self, mut out: String) -> Result<String> {
         let mut start = self.pos;
         loop {
             let Some(b) = self.peek() else {

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 use uuid::Uuid;
 
-use super::value::{Dict, Value};
+use super::value::{Dict, Key, Value};
 use crate::error::{Error, PayloadStage, Result};
 
 /// ` di`: a dict whose only key is itself a tag key.
@@ -36,7 +36,7 @@ fn tag_error(tag: &str, detail: impl std::fmt::Display) -> Error {
 
 /// Turns a one-key dict `{tag: inner}` into the value the tag stands for.
 /// `di_first_key` is the first key of `inner` in the JSON text, for ` di`.
-pub(crate) fn untag(tag: &str, inner: Value, di_first_key: Option<String>) -> Result<Value> {
+pub(crate) fn untag(tag: &str, inner: Value, di_first_key: Option<Key>) -> Result<Value> {
     match tag {
         TAG_TUPLE => match inner {
             Value::List(items) => Ok(Value::Tuple(items)),
@@ -97,7 +97,7 @@ pub(crate) fn untag(tag: &str, inner: Value, di_first_key: Option<String>) -> Re
                 chars.next_back();
                 chars.next_back();
                 let mut out = Dict::new();
-                out.insert(chars.as_str().to_owned(), value);
+                out.insert(chars.as_str(), value);
                 Ok(Value::Dict(out))
             }
             (Value::Dict(_), None) => Err(tag_error(tag, "the escaped dict is empty")),

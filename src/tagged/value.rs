@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
+
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -23,8 +25,12 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct Dict {
-    entries: Vec<(String, Value)>,
+    /// Keys up to 24 bytes live inline: reading a session allocates no key.
+    entries: Vec<(Key, Value)>,
 }
+
+/// A dict key: inline up to 24 bytes.
+pub(crate) type Key = CompactString;
 
 impl fmt::Debug for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,12 +63,12 @@ impl Dict {
 
     /// Builds a dict from entries in any order; of duplicate keys the last wins, as in
     /// a Python dict literal or `json.loads`.
-    pub(crate) fn from_entries(mut entries: Vec<(String, Value)>) -> Self {
+    pub(crate) fn from_entries(mut entries: Vec<(Key, Value)>) -> Self {
         let sorted = entries.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
         if !sorted {
             // Stable: equal keys keep their text order, so the last one is last.
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut deduped: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+            let mut deduped: Vec<(Key, Value)> = Vec::with_capacity(entries.len());
             for entry in entries {
                 match deduped.last_mut() {
                     Some(last) if last.0 == entry.0 => *last = entry,
@@ -141,8 +147,8 @@ impl Dict {
     /// assert!(d.insert("a", 1).is_none());
     /// assert!(d.insert("a", 2).is_some());
     /// ```
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        let key = key.into();
+    pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<Value>) -> Option<Value> {
+        let key = Key::from(key.as_ref());
         let value = value.into();
         // Appending in order (as JSON from Flask arrives) is the common case.
         if self.entries.last().is_none_or(|(last, _)| *last < key) {
@@ -187,7 +193,7 @@ impl Dict {
     ///
     /// ```
     /// let d: flask_session_cookie::Dict = [("b", 2), ("a", 1)].into_iter().collect();
-    /// let keys: Vec<&str> = d.iter().map(|(k, _)| k.as_str()).collect();
+    /// let keys: Vec<&str> = d.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["a", "b"]);
     /// ```
     pub fn iter(&self) -> DictIter<'_> {
@@ -238,20 +244,20 @@ impl Dict {
     /// assert_eq!(d.len(), 1);
     /// ```
     pub fn retain(&mut self, mut f: impl FnMut(&str, &mut Value) -> bool) {
-        self.entries.retain_mut(|(k, v)| f(k, v));
+        self.entries.retain_mut(|(k, v)| f(k.as_str(), v));
     }
 }
 
 /// An iterator over a [`Dict`]'s entries in key order.
 #[derive(Debug, Clone)]
 pub struct DictIter<'a> {
-    inner: std::slice::Iter<'a, (String, Value)>,
+    inner: std::slice::Iter<'a, (Key, Value)>,
 }
 
 impl<'a> Iterator for DictIter<'a> {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|(k, v)| (k, v))
+        self.inner.next().map(|(k, v)| (k.as_str(), v))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.inner.size_hint()
@@ -260,14 +266,14 @@ impl<'a> Iterator for DictIter<'a> {
 
 impl DoubleEndedIterator for DictIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back().map(|(k, v)| (k, v))
+        self.inner.next_back().map(|(k, v)| (k.as_str(), v))
     }
 }
 
 impl ExactSizeIterator for DictIter<'_> {}
 
 impl<'a> IntoIterator for &'a Dict {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     type IntoIter = DictIter<'a>;
     fn into_iter(self) -> DictIter<'a> {
         self.iter()
@@ -276,23 +282,56 @@ impl<'a> IntoIterator for &'a Dict {
 
 impl IntoIterator for Dict {
     type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+    type IntoIter = DictIntoIter;
+    fn into_iter(self) -> DictIntoIter {
+        DictIntoIter {
+            inner: self.entries.into_iter(),
+        }
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Dict {
+/// An owning iterator over a [`Dict`]'s entries in key order.
+#[derive(Debug)]
+pub struct DictIntoIter {
+    inner: std::vec::IntoIter<(Key, Value)>,
+}
+
+impl DictIntoIter {
+    /// The entries with their compact keys, for crate code that can use them as-is.
+    pub(crate) fn into_compact(self) -> std::vec::IntoIter<(Key, Value)> {
+        self.inner
+    }
+}
+
+impl Iterator for DictIntoIter {
+    type Item = (String, Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|(k, v)| (k.into_string(), v))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for DictIntoIter {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.inner.next_back().map(|(k, v)| (k.into_string(), v))
+    }
+}
+
+impl ExactSizeIterator for DictIntoIter {}
+
+impl<K: AsRef<str>, V: Into<Value>> FromIterator<(K, V)> for Dict {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Dict::from_entries(
             iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
+                .map(|(k, v)| (Key::from(k.as_ref()), v.into()))
                 .collect(),
         )
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> Extend<(K, V)> for Dict {
+impl<K: AsRef<str>, V: Into<Value>> Extend<(K, V)> for Dict {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);

@@ -1,0 +1,25 @@
+//! Decodes the `login` benchmark cookie N times (for counting allocations with
+//! valgrind in `scripts/bench`): `alloc_count N`.
+use flask_session_cookie::{JsonFormat, Limits, Session, SessionCodec, Value};
+
+fn main() -> Result<(), flask_session_cookie::Error> {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let shapes = include_str!("../benches/shapes.json");
+    let start = shapes.find("\"login\": \"").map_or(0, |i| i + 10);
+    let end = shapes[start..]
+        .find("\",\n")
+        .map_or(shapes.len(), |i| start + i);
+    let tagged = shapes[start..end].replace("\\\"", "\"");
+    let Value::Dict(dict) = JsonFormat::flask().loads(&tagged, &Limits::new())? else {
+        return Ok(());
+    };
+    let codec = SessionCodec::new("bench-secret-key")?;
+    let cookie = codec.encode(&Session::from(dict))?;
+    for _ in 0..n {
+        std::hint::black_box(codec.decode(std::hint::black_box(&cookie))?);
+    }
+    Ok(())
+}
