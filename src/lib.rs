@@ -20,6 +20,10 @@
 //!   zlib-rs, so that compressed cookies are byte-identical to CPython's. Decoding is
 //!   identical either way.
 //! - `cli` (off): the `flask-session-cookie` command-line tool.
+//! - `cookie` (off): [`cookie`](crate::cookie) — `Set-Cookie` with Flask's attributes
+//!   and Flask's rule for when to send it.
+//! - `axum` (off, implies `cookie`): [`axum`](crate::axum) — a layer and an extractor
+//!   that share the session with a Flask app.
 
 #![forbid(unsafe_code)]
 // Library code never panics on input: these are errors, not warnings.
@@ -36,6 +40,10 @@
     )
 )]
 
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "cookie")]
+pub mod cookie;
 pub mod dangerous;
 mod error;
 mod limits;

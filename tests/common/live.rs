@@ -35,8 +35,14 @@ fn python() -> Option<String> {
 
 /// Starts the live Flask, or explains why not (panicking when it is required).
 pub fn start() -> Option<LiveFlask> {
+    start_script("tests/live/app.py", &[], true)
+}
+
+/// Starts a Flask script of this repository (it prints `PORT <n>` and stops when its
+/// stdin closes), with extra environment variables.
+pub fn start_script(script: &str, env: &[(&str, &str)], health: bool) -> Option<LiveFlask> {
     let required = std::env::var("FSC_REQUIRE_FLASK").is_ok_and(|v| v == "1");
-    match try_start() {
+    match try_start(script, env, health) {
         Ok(live) => Some(live),
         Err(why) if required => {
             panic!("the live Flask is required (FSC_REQUIRE_FLASK=1) but cannot start: {why}")
@@ -48,12 +54,13 @@ pub fn start() -> Option<LiveFlask> {
     }
 }
 
-fn try_start() -> Result<LiveFlask, String> {
+fn try_start(script: &str, env: &[(&str, &str)], health: bool) -> Result<LiveFlask, String> {
     let python =
         python().ok_or("no FLASK_PYTHON and no target/flask-venv (scripts/flask-venv makes it)")?;
-    let app = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/live/app.py");
+    let app = format!("{}/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut child = Command::new(&python)
-        .args(["-W", "ignore", app])
+        .args(["-W", "ignore", &app, "--stop-on-stdin-close"])
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -74,11 +81,14 @@ fn try_start() -> Result<LiveFlask, String> {
         port,
         version: String::new(),
     };
-    let health = live
-        .request("GET", "/health", &[], b"")
-        .map_err(|e| format!("health check: {e}"))?;
-    let body: Json = serde_json::from_slice(&health.body).map_err(|e| format!("health: {e}"))?;
-    live.version = body["flask"].as_str().unwrap_or("?").to_owned();
+    if health {
+        let health = live
+            .request("GET", "/health", &[], b"")
+            .map_err(|e| format!("health check: {e}"))?;
+        let body: Json =
+            serde_json::from_slice(&health.body).map_err(|e| format!("health: {e}"))?;
+        live.version = body["flask"].as_str().unwrap_or("?").to_owned();
+    }
     Ok(live)
 }
 

@@ -1,0 +1,455 @@
+//! Flask sessions in axum (feature `axum`): a layer that opens the session cookie as
+//! Flask's `open_session` does and writes it back as Flask's `save_session` does, and
+//! an extractor for handlers.
+//!
+//! - A cookie that fails verification, has expired, or is missing gives an empty
+//!   session (as Flask). One that verifies but cannot be decoded answers HTTP 500
+//!   (as Flask), without calling the handler.
+//! - On the way out, `Set-Cookie` is added exactly when Flask would add it (modified;
+//!   emptied → deleted; permanent with refresh-each-request → re-signed), and
+//!   `Vary: Cookie` whenever the session was used.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use flask_session_cookie::{SessionCodec, axum::{FlaskSession, SessionLayer}};
+//!
+//! async fn whoami(session: FlaskSession) -> String {
+//!     match session.get("user_id").and_then(|v| v.as_i64()) {
+//!         Some(id) => format!("user {id}"),
+//!         None => "anonymous".to_owned(),
+//!     }
+//! }
+//!
+//! let codec = SessionCodec::new("dev-secret")?;
+//! let app: Router = Router::new().route("/whoami", get(whoami)).layer(SessionLayer::new(codec));
+//! # Ok::<(), flask_session_cookie::Error>(())
+//! ```
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE, VARY};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::cookie::{CookieConfig, TrackedSession};
+use crate::error::Result;
+use crate::session::{Session, SessionCodec};
+use crate::tagged::value::Value;
+use crate::timed::{Clock, SystemClock};
+
+#[derive(Debug)]
+struct Shared {
+    codec: SessionCodec,
+    cookie: CookieConfig,
+}
+
+/// The layer: opens the session before the handler, saves it after.
+///
+/// ```
+/// use flask_session_cookie::{SecretKeys, SessionCodec, axum::SessionLayer, cookie::CookieConfig};
+///
+/// // SECRET_KEY and SECRET_KEY_FALLBACKS, SESSION_COOKIE_SECURE = True
+/// let codec = SessionCodec::new(SecretKeys::new("new-secret").with_fallback("old-secret"))?;
+/// let layer = SessionLayer::new(codec).with_cookie_config(CookieConfig::flask().with_secure(true));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SessionLayer {
+    shared: Arc<Shared>,
+}
+
+impl SessionLayer {
+    /// A layer with this codec and Flask's cookie settings ([`CookieConfig::flask`]).
+    ///
+    /// ```
+    /// let layer = flask_session_cookie::axum::SessionLayer::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn new(codec: SessionCodec) -> Self {
+        SessionLayer {
+            shared: Arc::new(Shared {
+                codec,
+                cookie: CookieConfig::flask(),
+            }),
+        }
+    }
+
+    /// Uses these cookie settings. Default: [`CookieConfig::flask`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{SessionCodec, axum::SessionLayer, cookie::CookieConfig};
+    /// let layer = SessionLayer::new(SessionCodec::new("k")?).with_cookie_config(CookieConfig::flask().with_name("s"));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_cookie_config(self, cookie: CookieConfig) -> Self {
+        SessionLayer {
+            shared: Arc::new(Shared {
+                codec: self.shared.codec.clone(),
+                cookie,
+            }),
+        }
+    }
+}
+
+impl<S> tower_layer::Layer<S> for SessionLayer {
+    type Service = SessionService<S>;
+
+    fn layer(&self, inner: S) -> SessionService<S> {
+        SessionService {
+            inner,
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+/// The service [`SessionLayer`] wraps around your routes.
+#[derive(Debug, Clone)]
+pub struct SessionService<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+/// The first cookie of that name in the request, as Flask (Werkzeug) reads it: the
+/// first wins, and double quotes around the value are removed.
+fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| k.trim() == name)
+        .map(|(_, v)| {
+            let v = v.trim();
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+        })
+}
+
+fn internal_error() -> Response<Body> {
+    let mut resp = Response::new(Body::from("Internal Server Error"));
+    *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    resp
+}
+
+impl<S, B> tower_service::Service<Request<B>> for SessionService<S>
+where
+    S: tower_service::Service<Request<B>, Response = Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future =
+        Pin<Box<dyn Future<Output = std::result::Result<Response<Body>, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<std::result::Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        let shared = Arc::clone(&self.shared);
+        // The service that was polled ready handles this request; a clone takes its place.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            let session = match request_cookie(req.headers(), shared.cookie.name()) {
+                None | Some("") => Session::new(),
+                Some(value) => match shared.codec.decode(value) {
+                    Ok(session) => session,
+                    // Flask: `except BadSignature: return self.session_class()`.
+                    Err(e) if e.is_bad_signature() => Session::new(),
+                    // Flask lets BadPayload propagate: HTTP 500.
+                    Err(_) => return Ok(internal_error()),
+                },
+            };
+            let handle = FlaskSession(Arc::new(Mutex::new(TrackedSession::new(session))));
+            req.extensions_mut().insert(handle.clone());
+            let mut resp = inner.call(req).await?;
+            let now = SystemClock.now();
+            let outcome = {
+                let tracked = handle.lock();
+                shared.cookie.save(&shared.codec, &tracked, now)
+            };
+            match outcome {
+                Ok(outcome) => {
+                    if let Some(header) = outcome.set_cookie {
+                        match HeaderValue::from_str(&header) {
+                            Ok(v) => {
+                                resp.headers_mut().append(SET_COOKIE, v);
+                            }
+                            Err(_) => return Ok(internal_error()),
+                        }
+                    }
+                    if outcome.vary_cookie {
+                        add_vary_cookie(resp.headers_mut());
+                    }
+                    Ok(resp)
+                }
+                // A session that cannot be written (Flask raises too): HTTP 500.
+                Err(_) => Ok(internal_error()),
+            }
+        })
+    }
+}
+
+/// Adds `Cookie` to `Vary` unless it is already there.
+fn add_vary_cookie(headers: &mut HeaderMap) {
+    let present = headers
+        .get_all(VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*");
+    if !present {
+        headers.append(VARY, HeaderValue::from_static("Cookie"));
+    }
+}
+
+/// The session of the current request, for handlers. Cheap to clone; all clones
+/// share one session. Every method counts as an access (`Vary: Cookie`), every
+/// change as a modification (a new `Set-Cookie`), as in Flask.
+///
+/// ```
+/// use flask_session_cookie::axum::FlaskSession;
+///
+/// async fn login(session: FlaskSession) -> &'static str {
+///     session.insert("_user_id", "42");
+///     session.set_permanent(true);
+///     session.flash("Welcome back!");
+///     "ok"
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct FlaskSession(Arc<Mutex<TrackedSession>>);
+
+impl FlaskSession {
+    fn lock(&self) -> MutexGuard<'_, TrackedSession> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A copy of the value under `key`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// assert!(session.get("user_id").is_none());
+    /// ```
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.lock().get(key).cloned()
+    }
+
+    /// The value under `key` as your type (`None` when absent).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.insert("n", 5);
+    /// assert_eq!(session.get_as::<u32>("n")?, Some(5));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        self.get(key).map(crate::serde::from_value).transpose()
+    }
+
+    /// Sets `key`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.insert("user_id", 42);
+    /// ```
+    pub fn insert(&self, key: impl AsRef<str>, value: impl Into<Value>) -> Option<Value> {
+        self.lock().insert(key, value)
+    }
+
+    /// Sets `key` to your type, tagged as Flask would write it.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.insert_as("cart", &vec![(1, 2)])?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn insert_as<T: Serialize + ?Sized>(
+        &self,
+        key: impl AsRef<str>,
+        value: &T,
+    ) -> Result<Option<Value>> {
+        let value = crate::serde::to_value(value)?;
+        Ok(self.insert(key, value))
+    }
+
+    /// Removes `key`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// assert!(session.remove("x").is_none());
+    /// ```
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.lock().remove(key)
+    }
+
+    /// Empties the session: the response deletes the cookie (Flask's logout).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.clear();
+    /// ```
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// `session.permanent`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// assert!(!session.permanent());
+    /// ```
+    pub fn permanent(&self) -> bool {
+        self.lock().permanent()
+    }
+
+    /// Sets `session.permanent`: the cookie gets `Expires` (now + lifetime).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.set_permanent(true);
+    /// ```
+    pub fn set_permanent(&self, permanent: bool) {
+        self.lock().set_permanent(permanent);
+    }
+
+    /// Flask's `flash(message)`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.flash("Saved.");
+    /// ```
+    pub fn flash(&self, message: impl Into<String>) {
+        self.lock().flash(message);
+    }
+
+    /// Flask's `flash(message, category)`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.flash_with_category("error", "Failed.");
+    /// ```
+    pub fn flash_with_category(&self, category: impl Into<String>, message: impl Into<String>) {
+        self.lock().flash_with_category(category, message);
+    }
+
+    /// Flask's `get_flashed_messages(with_categories=True)`: consumes them.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.flash("Saved.");
+    /// assert_eq!(session.take_flashes().len(), 1);
+    /// assert!(session.take_flashes().is_empty());
+    /// ```
+    pub fn take_flashes(&self) -> Vec<(String, String)> {
+        self.lock().take_flashes()
+    }
+
+    /// A copy of the whole session.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// assert!(session.snapshot().is_empty());
+    /// ```
+    pub fn snapshot(&self) -> Session {
+        self.lock().session().clone()
+    }
+
+    /// The whole session as your type.
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// struct Login { _user_id: Option<String> }
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// assert!(session.read::<Login>()?._user_id.is_none());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T> {
+        self.lock().read()
+    }
+
+    /// Replaces the whole session with your type.
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// struct Login { _user_id: String }
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.write(&Login { _user_id: "42".into() })?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn write<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        self.lock().write(value)
+    }
+
+    /// Changes the session in place (marks it modified).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// let n = session.modify(|s| { s.insert("visits", 1); s.len() });
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn modify<R>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
+        f(self.lock().session_mut())
+    }
+
+    /// A session handle not attached to a request (for tests and examples).
+    ///
+    /// ```
+    /// let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
+    /// session.insert("a", 1);
+    /// ```
+    pub fn detached(session: Session) -> Self {
+        FlaskSession(Arc::new(Mutex::new(TrackedSession::new(session))))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FlaskSession {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        parts.extensions.get::<FlaskSession>().cloned().ok_or((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "FlaskSession needs flask_session_cookie::axum::SessionLayer on the router",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_cookie_of_the_name_wins_and_quotes_are_removed() {
+        let mut h = HeaderMap::new();
+        h.append(COOKIE, HeaderValue::from_static("a=1; session=\"first\""));
+        h.append(COOKIE, HeaderValue::from_static("session=second"));
+        assert_eq!(request_cookie(&h, "session"), Some("first"));
+        assert_eq!(request_cookie(&h, "a"), Some("1"));
+        assert_eq!(request_cookie(&h, "b"), None);
+    }
+
+    #[test]
+    fn vary_cookie_is_added_once() {
+        let mut h = HeaderMap::new();
+        h.append(VARY, HeaderValue::from_static("Accept-Encoding"));
+        add_vary_cookie(&mut h);
+        add_vary_cookie(&mut h);
+        let all: Vec<_> = h.get_all(VARY).iter().collect();
+        assert_eq!(all, ["Accept-Encoding", "Cookie"]);
+    }
+}
