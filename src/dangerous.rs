@@ -8,7 +8,8 @@
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::serializer::{check_cookie_len, decode_payload, to_text};
+use crate::serializer::{check_cookie_len, with_payload_text};
+use crate::signer::rsplit_sep;
 use crate::tagged::json::JsonFormat;
 use crate::tagged::value::Value;
 use crate::timed::decode_timestamp;
@@ -66,17 +67,17 @@ pub fn decode_unverified(
     if sep.is_empty() {
         return Err(no_sep());
     }
-    let (rest, _sig) = token.rsplit_once(sep).ok_or_else(no_sep)?;
+    let (rest, _sig) = rsplit_sep(token, sep).ok_or_else(no_sep)?;
     let (payload, timestamp) = if timed {
-        let (payload, ts) = rest.rsplit_once(sep).ok_or_else(no_sep)?;
+        let (payload, ts) = rsplit_sep(rest, sep).ok_or_else(no_sep)?;
         (payload, decode_timestamp(ts).ok())
     } else {
         (rest, None)
     };
-    let (json, compressed) = decode_payload(payload, limits)?;
-    let text = to_text(json)?;
+    let (value, compressed) =
+        with_payload_text(payload, limits, |text| format.loads(text, limits))?;
     Ok(Unverified {
-        value: format.loads(&text, limits)?,
+        value,
         timestamp,
         compressed,
     })

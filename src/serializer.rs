@@ -52,6 +52,9 @@ thread_local! {
     /// compressing a cookie.
     static DEFLATER: RefCell<Option<Compress>> = const { RefCell::new(None) };
     static INFLATER: RefCell<Option<Decompress>> = const { RefCell::new(None) };
+    static PAYLOAD_BUFFERS: RefCell<PayloadBuffers> = const {
+        RefCell::new(PayloadBuffers { raw: Vec::new(), json: Vec::new() })
+    };
 }
 
 /// Runs `f` with this thread's deflate state, reset (taken out of the thread-local
@@ -118,33 +121,102 @@ fn deflate_with(c: &mut Compress, data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Decodes a payload to its JSON bytes: strict unpadded base64url, then zlib when it
-/// starts with `.`, inflating through `limits.max_inflated_len()`.
-pub(crate) fn decode_payload(payload: &str, limits: &Limits) -> Result<(Vec<u8>, bool)> {
+/// Buffers kept per thread for decoding payloads: the base64-decoded bytes and the
+/// inflated JSON. Taken out while in use (nested use starts with fresh ones); not
+/// kept when a payload made them large.
+#[derive(Default)]
+struct PayloadBuffers {
+    raw: Vec<u8>,
+    json: Vec<u8>,
+}
+
+const BUFFER_KEEP: usize = 64 * 1024;
+
+impl PayloadBuffers {
+    fn take() -> Self {
+        PAYLOAD_BUFFERS
+            .try_with(|cell| {
+                cell.try_borrow_mut()
+                    .ok()
+                    .map(|mut b| std::mem::take(&mut *b))
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(mut self) {
+        if self.raw.capacity() > BUFFER_KEEP || self.json.capacity() > BUFFER_KEEP {
+            return;
+        }
+        self.raw.clear();
+        self.json.clear();
+        let _ = PAYLOAD_BUFFERS.try_with(|cell| {
+            if let Ok(mut slot) = cell.try_borrow_mut() {
+                *slot = self;
+            }
+        });
+    }
+}
+
+/// Decodes a payload — strict unpadded base64url, then zlib when it starts with `.`,
+/// inflating through `limits.max_inflated_len()`, then strict UTF-8 — and hands the
+/// JSON text to `f`. Returns what `f` returns and whether the payload was compressed.
+pub(crate) fn with_payload_text<R>(
+    payload: &str,
+    limits: &Limits,
+    f: impl FnOnce(&str) -> Result<R>,
+) -> Result<(R, bool)> {
     let (compressed, b64) = match payload.strip_prefix('.') {
         Some(rest) => (true, rest),
         None => (false, payload),
     };
-    let raw = URL_SAFE_NO_PAD.decode(b64).map_err(|e| {
+    let mut buffers = PayloadBuffers::take();
+    let result = decode_into(compressed, b64, limits, &mut buffers).and_then(|()| {
+        let text = std::str::from_utf8(&buffers.json).map_err(|e| {
+            Error::payload(PayloadStage::Utf8, "the payload is not valid UTF-8").with_source(e)
+        })?;
+        f(text)
+    });
+    buffers.give_back();
+    result.map(|r| (r, compressed))
+}
+
+fn decode_into(
+    compressed: bool,
+    b64: &str,
+    limits: &Limits,
+    buffers: &mut PayloadBuffers,
+) -> Result<()> {
+    let base64_error = |e: base64::DecodeError| {
         Error::payload(
             PayloadStage::Base64,
             "could not base64url-decode the payload",
         )
         .with_source(e)
-    })?;
+    };
     if !compressed {
-        return Ok((raw, false));
+        return URL_SAFE_NO_PAD
+            .decode_vec(b64, &mut buffers.json)
+            .map_err(base64_error);
     }
-    Ok((inflate(&raw, limits.max_inflated_len())?, true))
+    URL_SAFE_NO_PAD
+        .decode_vec(b64, &mut buffers.raw)
+        .map_err(base64_error)?;
+    let cap = limits.max_inflated_len();
+    with_inflater(|d| inflate_with(d, &buffers.raw, cap, &mut buffers.json))
 }
 
 /// Inflates a zlib stream, never holding more than `cap + 1` output bytes. Trailing
 /// bytes after the end of the stream are ignored, as Python's `zlib.decompress` does.
+#[cfg(test)]
 pub(crate) fn inflate(data: &[u8], cap: usize) -> Result<Vec<u8>> {
-    with_inflater(|d| inflate_with(d, data, cap))
+    let mut out = Vec::new();
+    with_inflater(|d| inflate_with(d, data, cap, &mut out))?;
+    Ok(out)
 }
 
-fn inflate_with(d: &mut Decompress, data: &[u8], cap: usize) -> Result<Vec<u8>> {
+fn inflate_with(d: &mut Decompress, data: &[u8], cap: usize, out: &mut Vec<u8>) -> Result<()> {
     let zlib_error = |detail: &str| {
         Error::payload(
             PayloadStage::Zlib,
@@ -158,7 +230,11 @@ fn inflate_with(d: &mut Decompress, data: &[u8], cap: usize) -> Result<Vec<u8>> 
         )
     };
     let hard_cap = cap.saturating_add(1);
-    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).clamp(64, hard_cap));
+    out.clear();
+    let want = data.len().saturating_mul(4).clamp(64, hard_cap);
+    if out.capacity() < want {
+        out.reserve_exact(want);
+    }
     loop {
         if out.len() == out.capacity() {
             if out.len() >= hard_cap {
@@ -171,13 +247,13 @@ fn inflate_with(d: &mut Decompress, data: &[u8], cap: usize) -> Result<Vec<u8>> 
         let input = data.get(consumed..).unwrap_or_default();
         let before = (d.total_in(), d.total_out());
         let status = d
-            .decompress_vec(input, &mut out, FlushDecompress::None)
+            .decompress_vec(input, out, FlushDecompress::None)
             .map_err(|e| zlib_error(&e.to_string()))?;
         if out.len() > cap {
             return Err(too_big());
         }
         match status {
-            Status::StreamEnd => return Ok(out),
+            Status::StreamEnd => return Ok(()),
             Status::Ok | Status::BufError => {
                 let progressed = (d.total_in(), d.total_out()) != before;
                 if !progressed && out.len() < out.capacity() {
@@ -200,12 +276,6 @@ pub(crate) fn check_cookie_len(token: &str, limits: &Limits) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-pub(crate) fn to_text(json: Vec<u8>) -> Result<String> {
-    String::from_utf8(json).map_err(|e| {
-        Error::payload(PayloadStage::Utf8, "the payload is not valid UTF-8").with_source(e)
-    })
 }
 
 fn payload_of(json: &str) -> String {
@@ -233,9 +303,9 @@ impl Codec {
     }
 
     fn load(&self, payload: &str) -> Result<(Value, bool)> {
-        let (json, compressed) = decode_payload(payload, &self.limits)?;
-        let text = to_text(json)?;
-        Ok((self.format.loads(&text, &self.limits)?, compressed))
+        with_payload_text(payload, &self.limits, |text| {
+            self.format.loads(text, &self.limits)
+        })
     }
 }
 

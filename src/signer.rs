@@ -709,7 +709,7 @@ impl Signer {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn unsign<'a>(&self, signed: &'a str) -> Result<(&'a str, KeyUsed)> {
-        let (value, sig) = signed.rsplit_once(self.separator()).ok_or_else(|| {
+        let (value, sig) = rsplit_sep(signed, self.separator()).ok_or_else(|| {
             Error::malformed(format!(
                 "no '{}' separator found in the value",
                 self.separator()
@@ -747,9 +747,26 @@ impl Signer {
     }
 }
 
+/// Splits at the last `sep`: a byte search for the usual one-byte separator, a
+/// substring search otherwise.
+pub(crate) fn rsplit_sep<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    match sep.as_bytes() {
+        [b] if b.is_ascii() => s.rsplit_once(char::from(*b)),
+        _ => s.rsplit_once(sep),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rsplit_sep_one_byte_and_longer() {
+        assert_eq!(rsplit_sep("a.b.c", "."), Some(("a.b", "c")));
+        assert_eq!(rsplit_sep("a::b::c", "::"), Some(("a::b", "c")));
+        assert_eq!(rsplit_sep("abc", "."), None);
+        assert_eq!(rsplit_sep("é.x", "."), Some(("é", "x")));
+    }
 
     #[test]
     fn flask_derived_key_matches_spec() {

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::signer::{KeyUsed, SecretKeys, Signer, SignerConfig};
+use crate::signer::{KeyUsed, SecretKeys, Signer, SignerConfig, rsplit_sep};
 
 /// The epoch of itsdangerous 0.24 and older: 2011-01-01 00:00:00 UTC, in Unix seconds.
 pub const LEGACY_EPOCH: i64 = 1_293_840_000;
@@ -240,8 +240,7 @@ impl TimestampSigner {
     ) -> Result<Unsigned<'a>> {
         let sep = self.signer.separator();
         let (value, key) = self.signer.unsign(signed)?;
-        let (value, ts) = value
-            .rsplit_once(sep)
+        let (value, ts) = rsplit_sep(value, sep)
             .ok_or_else(|| Error::new(ErrorKind::BadTimeSignature, "timestamp missing"))?;
         let raw = decode_timestamp(ts)?;
         let timestamp = raw.saturating_add(self.epoch);

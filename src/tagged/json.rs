@@ -178,6 +178,7 @@ impl JsonFormat {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn loads(&self, text: &str, limits: &Limits) -> Result<Value> {
+        let scratch = Scratch::take();
         let mut r = Reader {
             text,
             bytes: text.as_bytes(),
@@ -185,16 +186,23 @@ impl JsonFormat {
             tagged: self.tagged,
             limits,
             last_first_key: None,
-            items: Vec::new(),
-            members: Vec::new(),
+            items: scratch.items,
+            members: scratch.members,
+            frames: scratch.frames,
         };
         r.skip_ws();
-        let value = r.value()?;
+        let mut result = r.value();
         r.skip_ws();
-        if r.pos != r.bytes.len() {
-            return Err(r.error("extra data"));
+        if result.is_ok() && r.pos != r.bytes.len() {
+            result = Err(r.error("extra data"));
         }
-        Ok(value)
+        Scratch {
+            items: r.items,
+            members: r.members,
+            frames: r.frames,
+        }
+        .give_back();
+        result
     }
 }
 
@@ -553,6 +561,53 @@ struct Reader<'a> {
     items: Vec<Value>,
     /// Members of every open dict, likewise.
     members: Vec<(Key, Value)>,
+    /// The open containers (kept only for its allocation between values).
+    frames: Vec<Frame>,
+}
+
+/// The reader's working stacks, kept per thread between calls so that reading a
+/// cookie does not allocate them anew. Taken out while in use: nested or concurrent
+/// use on one thread simply starts with empty ones.
+#[derive(Default)]
+struct Scratch {
+    items: Vec<Value>,
+    members: Vec<(Key, Value)>,
+    frames: Vec<Frame>,
+}
+
+/// Stacks larger than this are dropped rather than kept (a hostile cookie must not
+/// pin memory).
+const SCRATCH_KEEP: usize = 256;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Scratch {
+    fn take() -> Scratch {
+        SCRATCH
+            .try_with(|cell| cell.try_borrow_mut().ok().and_then(|mut s| s.take()))
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(mut self) {
+        if self.items.capacity() > SCRATCH_KEEP
+            || self.members.capacity() > SCRATCH_KEEP
+            || self.frames.capacity() > SCRATCH_KEEP
+        {
+            return;
+        }
+        self.items.clear();
+        self.members.clear();
+        self.frames.clear();
+        let _ = SCRATCH.try_with(|cell| {
+            if let Ok(mut slot) = cell.try_borrow_mut() {
+                *slot = Some(self);
+            }
+        });
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -599,7 +654,14 @@ impl<'a> Reader<'a> {
     /// Reads one value. Iterative: open lists and dicts live on an explicit stack, so
     /// no input nests the call stack, however deep it goes.
     fn value(&mut self) -> Result<Value> {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack = std::mem::take(&mut self.frames);
+        stack.clear();
+        let result = self.value_with(&mut stack);
+        self.frames = stack;
+        result
+    }
+
+    fn value_with(&mut self, stack: &mut Vec<Frame>) -> Result<Value> {
         'value: loop {
             // Read the start of a value: a scalar, an empty container, or the opening
             // of one (pushed, then its first member is read).
