@@ -42,6 +42,7 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod cache;
 #[cfg(feature = "cookie")]
 pub mod cookie;
 pub mod dangerous;

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
+use crate::cache;
 use crate::error::{Error, Limit, PayloadStage, Result};
 use crate::limits::Limits;
 use crate::signer::{KeyUsed, SecretKeys, Signer, SignerConfig};
@@ -57,14 +58,9 @@ thread_local! {
     };
 }
 
-/// Runs `f` with this thread's deflate state, reset (taken out of the thread-local
-/// slot while `f` runs, so nested use simply builds another).
+/// Runs `f` with this thread's deflate state, reset (see [`cache`](crate::cache)).
 fn with_deflater<R>(f: impl FnOnce(&mut Compress) -> R) -> R {
-    let kept = DEFLATER
-        .try_with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()))
-        .ok()
-        .flatten();
-    let mut c = match kept {
+    let mut c = match cache::take(&DEFLATER) {
         Some(mut c) => {
             c.reset();
             c
@@ -72,21 +68,13 @@ fn with_deflater<R>(f: impl FnOnce(&mut Compress) -> R) -> R {
         None => Compress::new(Compression::new(ZLIB_LEVEL), true),
     };
     let result = f(&mut c);
-    let _ = DEFLATER.try_with(|cell| {
-        if let Ok(mut slot) = cell.try_borrow_mut() {
-            *slot = Some(c);
-        }
-    });
+    cache::put(&DEFLATER, Some(c));
     result
 }
 
-/// Runs `f` with this thread's inflate state, reset; see [`with_deflater`].
+/// Runs `f` with this thread's inflate state, reset (see [`cache`](crate::cache)).
 fn with_inflater<R>(f: impl FnOnce(&mut Decompress) -> R) -> R {
-    let kept = INFLATER
-        .try_with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()))
-        .ok()
-        .flatten();
-    let mut d = match kept {
+    let mut d = match cache::take(&INFLATER) {
         Some(mut d) => {
             d.reset(true);
             d
@@ -94,11 +82,7 @@ fn with_inflater<R>(f: impl FnOnce(&mut Decompress) -> R) -> R {
         None => Decompress::new(true),
     };
     let result = f(&mut d);
-    let _ = INFLATER.try_with(|cell| {
-        if let Ok(mut slot) = cell.try_borrow_mut() {
-            *slot = Some(d);
-        }
-    });
+    cache::put(&INFLATER, Some(d));
     result
 }
 

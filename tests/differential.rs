@@ -10,29 +10,12 @@
 
 mod common;
 
-use common::EXACT_ZLIB;
 use common::live::{self, hex};
+use common::{EXACT_ZLIB, Rng};
 use flask_session_cookie::{
     Dict, Int, JsonFormat, Limits, SecretKeys, Session, SessionCodec, Value,
 };
 use serde_json::{Value as Json, json};
-
-/// xorshift64*: deterministic from the seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 const TAG_KEYS: [&str; 9] = [
     " t",

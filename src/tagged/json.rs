@@ -580,16 +580,14 @@ struct Scratch {
 const SCRATCH_KEEP: usize = 256;
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+    static SCRATCH: std::cell::RefCell<Scratch> = const {
+        std::cell::RefCell::new(Scratch { items: Vec::new(), members: Vec::new(), frames: Vec::new() })
+    };
 }
 
 impl Scratch {
     fn take() -> Scratch {
-        SCRATCH
-            .try_with(|cell| cell.try_borrow_mut().ok().and_then(|mut s| s.take()))
-            .ok()
-            .flatten()
-            .unwrap_or_default()
+        crate::cache::take(&SCRATCH)
     }
 
     fn give_back(mut self) {
@@ -602,11 +600,7 @@ impl Scratch {
         self.items.clear();
         self.members.clear();
         self.frames.clear();
-        let _ = SCRATCH.try_with(|cell| {
-            if let Ok(mut slot) = cell.try_borrow_mut() {
-                *slot = Some(self);
-            }
-        });
+        crate::cache::put(&SCRATCH, self);
     }
 }
 
