@@ -429,22 +429,32 @@ impl Value {
     }
 }
 
+/// An integer in the narrowest of serde's integer types that holds it.
+enum SerdeInt {
+    I64(i64),
+    U64(u64),
+    I128(i128),
+    U128(u128),
+}
+
+fn serde_int(i: &Int) -> Option<SerdeInt> {
+    i.as_i64()
+        .map(SerdeInt::I64)
+        .or_else(|| i.as_u64().map(SerdeInt::U64))
+        .or_else(|| i.as_i128().map(SerdeInt::I128))
+        .or_else(|| i.to_string().parse().ok().map(SerdeInt::U128))
+}
+
 fn visit_int<'de, V: Visitor<'de>>(i: Int, visitor: V) -> Result<V::Value> {
-    if let Some(v) = i.as_i64() {
-        return visitor.visit_i64(v);
+    match serde_int(&i) {
+        Some(SerdeInt::I64(v)) => visitor.visit_i64(v),
+        Some(SerdeInt::U64(v)) => visitor.visit_u64(v),
+        Some(SerdeInt::I128(v)) => visitor.visit_i128(v),
+        Some(SerdeInt::U128(v)) => visitor.visit_u128(v),
+        None => Err(type_error(format!(
+            "the integer {i} is too large for any Rust integer type"
+        ))),
     }
-    if let Some(v) = i.as_u64() {
-        return visitor.visit_u64(v);
-    }
-    if let Some(v) = i.as_i128() {
-        return visitor.visit_i128(v);
-    }
-    if let Ok(v) = i.to_string().parse::<u128>() {
-        return visitor.visit_u128(v);
-    }
-    Err(type_error(format!(
-        "the integer {i} is too large for any Rust integer type"
-    )))
 }
 
 impl<'de> de::Deserializer<'de> for Value {
@@ -670,21 +680,15 @@ impl Serialize for Value {
         match self {
             Value::None => serializer.serialize_none(),
             Value::Bool(b) => serializer.serialize_bool(*b),
-            Value::Int(i) => {
-                if let Some(v) = i.as_i64() {
-                    serializer.serialize_i64(v)
-                } else if let Some(v) = i.as_u64() {
-                    serializer.serialize_u64(v)
-                } else if let Some(v) = i.as_i128() {
-                    serializer.serialize_i128(v)
-                } else if let Ok(v) = i.to_string().parse::<u128>() {
-                    serializer.serialize_u128(v)
-                } else {
-                    Err(ser::Error::custom(format!(
-                        "the integer {i} is too large for serde's integer types"
-                    )))
-                }
-            }
+            Value::Int(i) => match serde_int(i) {
+                Some(SerdeInt::I64(v)) => serializer.serialize_i64(v),
+                Some(SerdeInt::U64(v)) => serializer.serialize_u64(v),
+                Some(SerdeInt::I128(v)) => serializer.serialize_i128(v),
+                Some(SerdeInt::U128(v)) => serializer.serialize_u128(v),
+                None => Err(ser::Error::custom(format!(
+                    "the integer {i} is too large for serde's integer types"
+                ))),
+            },
             Value::Float(f) => serializer.serialize_f64(*f),
             Value::Str(s) => serializer.serialize_str(s),
             Value::List(items) => {
