@@ -676,7 +676,7 @@ impl Serialize for Value {
     /// (`serde_json`), tuples become arrays, Markup and UUIDs strings and datetimes
     /// RFC 3339 strings.
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        use ser::{SerializeMap, SerializeSeq};
+        use ser::SerializeSeq;
         match self {
             Value::None => serializer.serialize_none(),
             Value::Bool(b) => serializer.serialize_bool(*b),
@@ -701,13 +701,7 @@ impl Serialize for Value {
             Value::Tuple(items) => {
                 serializer.serialize_newtype_struct(TUPLE_TOKEN, &ListRef(items))
             }
-            Value::Dict(d) => {
-                let mut map = serializer.serialize_map(Some(d.len()))?;
-                for (k, v) in d {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
+            Value::Dict(d) => d.serialize(serializer),
             Value::Bytes(b) => serializer.serialize_bytes(b),
             Value::Markup(s) => serializer.serialize_newtype_struct(MARKUP_TOKEN, s),
             Value::Uuid(u) => serializer.serialize_newtype_struct(UUID_TOKEN, &hyphenated(u)),
@@ -716,6 +710,26 @@ impl Serialize for Value {
                 serializer.serialize_newtype_struct(DATETIME_TOKEN, &text)
             }
         }
+    }
+}
+
+impl Serialize for Dict {
+    /// A map of the entries, in key order; see [`Value`]'s `Serialize`.
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl Serialize for crate::session::Session {
+    /// The session as a map, in key order; see [`Value`]'s `Serialize`.
+    ///
+    /// ```
+    /// let session: flask_session_cookie::Session = [("user_id", 42)].into_iter().collect();
+    /// assert_eq!(flask_session_cookie::serde::to_value(&session)?.as_dict().map(|d| d.len()), Some(1));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.as_dict().serialize(serializer)
     }
 }
 
