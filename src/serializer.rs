@@ -482,6 +482,21 @@ impl UrlSafeTimedSerializer {
         self
     }
 
+    /// Counts timestamps from itsdangerous 0.24's epoch; see
+    /// [`TimestampSigner::with_legacy_epoch`]. Default: false.
+    ///
+    /// ```
+    /// use flask_session_cookie::{SignerConfig, UrlSafeTimedSerializer, Value};
+    /// let s = UrlSafeTimedSerializer::new("k", SignerConfig::new())?.with_legacy_epoch(true);
+    /// assert_eq!(s.dumps_at(&Value::None, 1_700_000_000)?.split('.').nth(1), Some("GDWCgA"));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_legacy_epoch(mut self, legacy: bool) -> Self {
+        self.signer = self.signer.with_legacy_epoch(legacy);
+        self
+    }
+
     /// The JSON format.
     ///
     /// ```

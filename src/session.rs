@@ -333,6 +333,23 @@ impl SessionCodec {
         self
     }
 
+    /// Reads and writes timestamps counted from itsdangerous 0.24's epoch (2011-01-01),
+    /// for Flask 1.x apps still on itsdangerous 0.24. Default: false.
+    ///
+    /// ```
+    /// use flask_session_cookie::SessionCodec;
+    /// // Flask 1.1.4 with itsdangerous 0.24 signed {"name": "alice", "user_id": 42} so:
+    /// let cookie = "eyJuYW1lIjoiYWxpY2UiLCJ1c2VyX2lkIjo0Mn0.GDWCgA.V943TeVsNo8Fdeln5Sa18W9TJjA";
+    /// let codec = SessionCodec::new("dev-secret")?.with_legacy_epoch(true);
+    /// assert_eq!(codec.open_at(cookie, 1_700_000_000)?.timestamp, 1_700_000_000);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_legacy_epoch(mut self, legacy: bool) -> Self {
+        self.serializer = self.serializer.with_legacy_epoch(legacy);
+        self
+    }
+
     /// Sets `ensure_ascii` for writing (Flask's `app.json.ensure_ascii`). Default: true.
     ///
     /// ```
