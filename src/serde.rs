@@ -605,7 +605,7 @@ impl<'de> de::MapAccess<'de> for DictAccess {
 }
 
 /// A dict key as a deserializer: always a string.
-struct KeyDeserializer(Key);
+pub(crate) struct KeyDeserializer(pub(crate) Key);
 
 impl<'de> de::Deserializer<'de> for KeyDeserializer {
     type Error = Error;

@@ -563,6 +563,24 @@ impl UrlSafeTimedSerializer {
         Ok(self.signer.sign_at(&self.codec.dump_dict(dict)?, timestamp))
     }
 
+    /// Verifies a Flask session cookie and reads it into `T` in one pass when it can
+    /// (see `tagged::stream`); the tree path otherwise. Returns `T` and the
+    /// verification details.
+    pub(crate) fn loads_session_as_at<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        max_age: Option<u64>,
+        now: i64,
+    ) -> Result<T> {
+        check_cookie_len(token, &self.codec.limits)?;
+        let unsigned = self.signer.unsign_at(token, max_age, now)?;
+        let limits = &self.codec.limits;
+        with_payload_text(unsigned.value, limits, |text| {
+            crate::tagged::stream::session_from_text(text, limits)
+        })
+        .map(|(value, _)| value)
+    }
+
     /// Verifies and deserializes a token at the current time; see
     /// [`loads_at`](UrlSafeTimedSerializer::loads_at).
     ///

@@ -484,8 +484,8 @@ impl SessionCodec {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn decode_as_at<T: DeserializeOwned>(&self, cookie: &str, now: i64) -> Result<T> {
-        let session = self.decode_at(cookie, now)?;
-        crate::serde::from_value(Value::Dict(session.into_dict()))
+        self.serializer
+            .loads_session_as_at(cookie, self.max_age, now)
     }
 
     /// Signs `session` at the current time; the cookie value Flask would write.

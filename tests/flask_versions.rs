@@ -188,3 +188,46 @@ fn key_rotation_as_each_version_does() {
         }
     }
 }
+
+#[test]
+fn typed_decoding_equals_the_tree_for_every_vector() {
+    use std::collections::BTreeMap;
+    let mut total = 0;
+    for (file, data) in version_files() {
+        let ts = i(&data, "timestamp");
+        let codec = SessionCodec::new(s(&data, "secret_key")).unwrap();
+        for v in data["vectors"].as_array().unwrap() {
+            let cookie = s(v, "cookie");
+            let tree = codec.decode_at(cookie, ts).unwrap().into_dict();
+            let want: Result<BTreeMap<String, Value>, _> =
+                flask_session_cookie::serde::from_value(Value::Dict(tree));
+            let got: Result<BTreeMap<String, Value>, _> = codec.decode_as_at(cookie, ts);
+            match (want, got) {
+                (Ok(want), Ok(got)) => {
+                    assert_eq!(want.len(), got.len(), "{file} vector {}", s(v, "name"));
+                    for ((k1, v1), (k2, v2)) in want.iter().zip(&got) {
+                        assert!(
+                            k1 == k2 && v1.same_as(v2),
+                            "{file} vector {}: {k1}",
+                            s(v, "name")
+                        );
+                    }
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.kind(), b.kind(), "{file} vector {}", s(v, "name"))
+                }
+                (a, b) => panic!("{file} vector {}: {a:?} vs {b:?}", s(v, "name")),
+            }
+            let json_want: serde_json::Value = flask_session_cookie::serde::from_value(
+                Value::Dict(codec.decode_at(cookie, ts).unwrap().into_dict()),
+            )
+            .unwrap_or(serde_json::Value::Null);
+            let json_got: serde_json::Value = codec
+                .decode_as_at(cookie, ts)
+                .unwrap_or(serde_json::Value::Null);
+            assert_eq!(json_want, json_got, "{file} vector {}", s(v, "name"));
+            total += 1;
+        }
+    }
+    assert_eq!(total, 280);
+}

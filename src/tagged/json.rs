@@ -178,30 +178,14 @@ impl JsonFormat {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn loads(&self, text: &str, limits: &Limits) -> Result<Value> {
-        let scratch = Scratch::take();
-        let mut r = Reader {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-            tagged: self.tagged,
-            limits,
-            last_first_key: None,
-            items: scratch.items,
-            members: scratch.members,
-            frames: scratch.frames,
-        };
+        let mut r = Reader::new(text, self.tagged, limits);
         r.skip_ws();
         let mut result = r.value();
         r.skip_ws();
-        if result.is_ok() && r.pos != r.bytes.len() {
+        if result.is_ok() && !r.at_end() {
             result = Err(r.error("extra data"));
         }
-        Scratch {
-            items: r.items,
-            members: r.members,
-            frames: r.frames,
-        }
-        .give_back();
+        r.finish();
         result
     }
 }
@@ -548,12 +532,12 @@ const SPECIAL: [bool; 256] = {
     table
 };
 
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    pos: usize,
+    pub(super) pos: usize,
     tagged: bool,
-    limits: &'a Limits,
+    pub(super) limits: &'a Limits,
     /// The first key, in text order, of the last object read that stayed a dict.
     last_first_key: Option<Key>,
     /// Items of every open list, in order; a list takes its own off the end when it
@@ -605,21 +589,51 @@ impl Scratch {
 }
 
 impl<'a> Reader<'a> {
-    fn error(&self, what: &str) -> Error {
+    /// A reader over `text`, with this thread's cached stacks.
+    pub(super) fn new(text: &'a str, tagged: bool, limits: &'a Limits) -> Self {
+        let scratch = Scratch::take();
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            tagged,
+            limits,
+            last_first_key: None,
+            items: scratch.items,
+            members: scratch.members,
+            frames: scratch.frames,
+        }
+    }
+
+    /// Gives the stacks back for the next reader on this thread.
+    pub(super) fn finish(self) {
+        Scratch {
+            items: self.items,
+            members: self.members,
+            frames: self.frames,
+        }
+        .give_back();
+    }
+
+    pub(super) fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    pub(super) fn error(&self, what: &str) -> Error {
         Error::payload(PayloadStage::Json, format!("{what} at char {}", self.pos))
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
+    pub(super) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
-    fn eat_literal(&mut self, lit: &str) -> bool {
+    pub(super) fn eat_literal(&mut self, lit: &str) -> bool {
         if self
             .bytes
             .get(self.pos..self.pos + lit.len())
@@ -647,7 +661,7 @@ impl<'a> Reader<'a> {
 
     /// Reads one value. Iterative: open lists and dicts live on an explicit stack, so
     /// no input nests the call stack, however deep it goes.
-    fn value(&mut self) -> Result<Value> {
+    pub(super) fn value(&mut self) -> Result<Value> {
         let mut stack = std::mem::take(&mut self.frames);
         stack.clear();
         let result = self.value_with(&mut stack);
@@ -758,7 +772,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string, a number or a constant.
-    fn scalar(&mut self) -> Result<Value> {
+    pub(super) fn scalar(&mut self) -> Result<Value> {
         match self.peek() {
             Some(b'"') => Ok(Value::Str(self.string()?.into_owned())),
             Some(b'n') if self.eat_literal("null") => Ok(Value::None),
@@ -773,7 +787,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads `"key"` and the `:` after it.
-    fn key(&mut self) -> Result<Key> {
+    pub(super) fn key(&mut self) -> Result<Key> {
         if self.peek() != Some(b'"') {
             return Err(self.error("expecting property name enclosed in double quotes"));
         }
@@ -892,7 +906,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a string literal: borrowed from the text when it has no escapes.
-    fn string(&mut self) -> Result<Cow<'a, str>> {
+    pub(super) fn string(&mut self) -> Result<Cow<'a, str>> {
         // at the opening quote
         self.pos += 1;
         let start = self.pos;
