@@ -14,6 +14,19 @@ fuzz_target!(|data: &[u8]| {
         .unwrap()
         .with_max_age(None);
     let _ = dangerous::decode_session_unverified(&text, &Limits::new());
+    // Typed decoding agrees with decoding the tree, success or failure.
+    let tree: Result<std::collections::BTreeMap<String, Value>, _> = codec
+        .decode_at(&text, NOW)
+        .and_then(|s| flask_session_cookie::serde::from_value(Value::Dict(s.into_dict())));
+    let typed: Result<std::collections::BTreeMap<String, Value>, _> = codec.decode_as_at(&text, NOW);
+    match (&tree, &typed) {
+        (Ok(a), Ok(b)) => assert!(
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && x.1.same_as(y.1)),
+            "{text:?}"
+        ),
+        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{text:?}"),
+        _ => panic!("{text:?}: tree {tree:?} vs typed {typed:?}"),
+    }
     let Ok(opened) = codec.open_at(&text, NOW) else { return };
     let original = Value::Dict(opened.session.as_dict().clone());
     let cookie = match codec.encode_at(&opened.session, opened.timestamp) {

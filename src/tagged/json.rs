@@ -163,6 +163,34 @@ impl JsonFormat {
         .run(Task::Dict(dict, 0))
     }
 
+    /// Reads JSON text into your type, as [`loads`](JsonFormat::loads) followed by
+    /// [`serde::from_value`](crate::serde::from_value) would — with Flask's tags, in
+    /// one pass without building the value tree when the text is shaped as Flask writes
+    /// it (sorted, unique keys).
+    ///
+    /// ```
+    /// use flask_session_cookie::{JsonFormat, Limits};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Flashes { _flashes: Vec<(String, String)> }
+    ///
+    /// let text = r#"{"_flashes":[{" t":["message","Hello!"]}]}"#;
+    /// let f: Flashes = JsonFormat::flask().loads_as(text, &Limits::new())?;
+    /// assert_eq!(f._flashes[0].1, "Hello!");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn loads_as<T: serde::de::DeserializeOwned>(
+        &self,
+        text: &str,
+        limits: &Limits,
+    ) -> Result<T> {
+        if self.tagged {
+            super::stream::value_from_text(text, limits)
+        } else {
+            crate::serde::from_value(self.loads(text, limits)?)
+        }
+    }
+
     /// Reads JSON text as Python's `json.loads` does (with Flask's tags when they are
     /// on): `NaN`, `Infinity` and `-Infinity` are accepted, integers of any size up to
     /// the digit limit, the last of duplicate keys wins.

@@ -20,8 +20,18 @@ use crate::serde::{KeyDeserializer, TUPLE_TOKEN};
 /// Deepest nesting read in one pass (serde recursion); deeper input takes the tree path.
 const STREAM_DEPTH: usize = 128;
 
-/// Reads a session's JSON text into `T`: one pass when it can, the tree path otherwise.
+/// Reads a session's JSON text into `T`: one pass when it can, the tree path otherwise
+/// (where the top level becomes a session as Flask's `dict(data)` makes it).
 pub(crate) fn session_from_text<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
+    from_text(text, limits, true)
+}
+
+/// Reads Flask-tagged JSON text into `T`: one pass when it can, the tree path otherwise.
+pub(crate) fn value_from_text<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T> {
+    from_text(text, limits, false)
+}
+
+fn from_text<T: DeserializeOwned>(text: &str, limits: &Limits, session: bool) -> Result<T> {
     let mut reader = Reader::new(text, true, limits);
     reader.skip_ws();
     let attempt = if reader.peek() == Some(b'{') {
@@ -48,8 +58,11 @@ pub(crate) fn session_from_text<T: DeserializeOwned>(text: &str, limits: &Limits
             #[cfg(test)]
             FALLBACKS.with(|n| n.set(n.get() + 1));
             let value = JsonFormat::flask().loads(text, limits)?;
-            let dict = tags::into_session_dict(value)?;
-            crate::serde::from_value(Value::Dict(dict))
+            if session {
+                crate::serde::from_value(Value::Dict(tags::into_session_dict(value)?))
+            } else {
+                crate::serde::from_value(value)
+            }
         }
     }
 }
