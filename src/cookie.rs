@@ -8,7 +8,7 @@ use std::cell::Cell;
 
 use time::OffsetDateTime;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::session::{DEFAULT_MAX_AGE, Session, SessionCodec};
 use crate::tagged::value::Value;
 
@@ -658,16 +658,9 @@ impl TrackedSession {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn write<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        match crate::serde::to_value(value)? {
-            Value::Dict(d) => {
-                *self.session_mut() = Session::from(d);
-                Ok(())
-            }
-            other => Err(Error::unencodable(format!(
-                "a session must serialize to a map, not a {}",
-                other.type_name()
-            ))),
-        }
+        let dict = crate::serde::to_session_dict(value)?;
+        *self.session_mut() = Session::from(dict);
+        Ok(())
     }
 
     /// Whether the session was used in this request.

@@ -44,6 +44,17 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
     value.serialize(ValueSerializer)
 }
 
+/// Serializes `T` as a session: it must become a dict (a struct or a map).
+pub(crate) fn to_session_dict<T: Serialize + ?Sized>(value: &T) -> Result<Dict> {
+    match to_value(value)? {
+        Value::Dict(d) => Ok(d),
+        other => Err(Error::unencodable(format!(
+            "a session must serialize to a map, not a {}",
+            other.type_name()
+        ))),
+    }
+}
+
 /// Deserializes a `T` from a [`Value`].
 ///
 /// ```

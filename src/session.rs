@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::limits::Limits;
 use crate::serializer::UrlSafeTimedSerializer;
 use crate::signer::{KeyUsed, SecretKeys, SignerConfig};
@@ -554,13 +554,7 @@ impl SessionCodec {
         value: &T,
         timestamp: i64,
     ) -> Result<String> {
-        let value = crate::serde::to_value(value)?;
-        match value {
-            Value::Dict(dict) => self.serializer.dumps_dict_at(&dict, timestamp),
-            other => Err(Error::unencodable(format!(
-                "a session must serialize to a map, not a {}",
-                other.type_name()
-            ))),
-        }
+        let dict = crate::serde::to_session_dict(value)?;
+        self.serializer.dumps_dict_at(&dict, timestamp)
     }
 }
