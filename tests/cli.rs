@@ -75,6 +75,22 @@ fn decode(extra: &[&str]) -> Vec<String> {
     v
 }
 
+/// `encode --secret dev-secret --timestamp 1700000000` plus `extra`.
+fn encode(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "encode",
+        "--secret",
+        "dev-secret",
+        "--timestamp",
+        "1700000000",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
@@ -353,54 +369,22 @@ fn unverified_decodes_without_key_and_says_so() {
 fn encode_writes_flasks_cookie() {
     let json = r#"{"name":"alice","role":"admin","user_id":42}"#;
     let want = "eyJuYW1lIjoiYWxpY2UiLCJyb2xlIjoiYWRtaW4iLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.8JoqypNx5eEkQGVNOweyaqpQh_c\n";
-    assert_eq!(
-        ok(&[
-            "encode",
-            "--secret",
-            "dev-secret",
-            "--timestamp",
-            "1700000000",
-            json
-        ]),
-        want
-    );
-    let out = run(
-        &[
-            "encode",
-            "--secret",
-            "dev-secret",
-            "--timestamp",
-            "1700000000",
-        ],
-        Some(json),
-        &[],
-    );
+    assert_eq!(ok(&strs(&encode(&[json]))), want);
+    let out = run(&strs(&encode(&[])), Some(json), &[]);
     assert_eq!(String::from_utf8(out.stdout).unwrap(), want);
     // Tagged input keeps Python types.
     let tagged = r#"{"b":{" b":"AAFiaW5hcnn//g=="}}"#;
     assert_eq!(
-        ok(&[
-            "encode",
-            "--secret",
-            "dev-secret",
-            "--timestamp",
-            "1700000000",
-            tagged
-        ]),
+        ok(&strs(&encode(&[tagged]))),
         "eyJiIjp7IiBiIjoiQUFGaWFXNWhjbm4vL2c9PSJ9fQ.ZVPxAA.7Ho1F-h6AyG7c5574AnG9VV8m2Q\n"
     );
     // Plain input takes a tag look-alike literally and escapes it as Flask would.
     assert_eq!(
-        ok(&[
-            "encode",
-            "--secret",
-            "dev-secret",
-            "--timestamp",
-            "1700000000",
+        ok(&strs(&encode(&[
             "--input",
             "plain",
             r#"{"x":{" t":"not a tuple"}}"#
-        ]),
+        ]))),
         "eyJ4Ijp7IiBkaSI6eyIgdF9fIjoibm90IGEgdHVwbGUifX19.ZVPxAA.P7qaeg85GwNt4DShYpIiyLEdoNA\n"
     );
     // Without --timestamp: now, and it decodes.
@@ -408,16 +392,11 @@ fn encode_writes_flasks_cookie() {
     ok(&["decode", "--secret", "k", cookie.trim()]);
     // The fallback never signs.
     assert_eq!(
-        ok(&[
-            "encode",
-            "--secret",
-            "dev-secret",
+        ok(&strs(&encode(&[
             "--fallback",
             "old-secret",
-            "--timestamp",
-            "1700000000",
             r#"{"user_id":42}"#
-        ]),
+        ]))),
         format!("{USER}\n")
     );
 }
