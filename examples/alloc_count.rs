@@ -1,5 +1,6 @@
-//! Decodes the `login` benchmark cookie N times (for counting allocations with
-//! valgrind in `scripts/bench`): `alloc_count N`.
+//! Decodes a benchmark cookie N times (for counting allocations with valgrind in
+//! `scripts/bench`, and for profiling): `alloc_count N [SHAPE]`, SHAPE defaulting
+//! to `login`.
 use flask_session_cookie::{JsonFormat, Limits, Session, SessionCodec, Value};
 
 fn main() -> Result<(), flask_session_cookie::Error> {
@@ -7,8 +8,12 @@ fn main() -> Result<(), flask_session_cookie::Error> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
+    let shape = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "login".to_owned());
     let shapes = include_str!("../benches/shapes.json");
-    let start = shapes.find("\"login\": \"").map_or(0, |i| i + 10);
+    let label = format!("\"{shape}\": \"");
+    let start = shapes.find(&label).map_or(0, |i| i + label.len());
     let end = shapes[start..]
         .find("\",\n")
         .map_or(shapes.len(), |i| start + i);
