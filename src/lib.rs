@@ -16,9 +16,11 @@
 //!
 //! # Features
 //!
-//! - `c-zlib` (off): compress with C zlib (via `libz-sys`) instead of the pure-Rust
-//!   zlib-rs, so that compressed cookies are byte-identical to CPython's. Decoding is
-//!   identical either way.
+//! - `c-zlib` (off): every session up to 32,506 bytes of JSON is compressed by the
+//!   crate's own deflate, which writes CPython's zlib bytes exactly; longer ones go
+//!   to flate2, by default the pure-Rust zlib-rs (valid, but not Flask's bytes). This
+//!   feature links C zlib (`libz-sys`) for those, so that they too are identical.
+//!   Decoding is the same either way.
 //! - `cli` (off): the `flask-session-cookie` command-line tool.
 //! - `cookie` (off): [`cookie`](crate::cookie) — `Set-Cookie` with Flask's attributes
 //!   and Flask's rule for when to send it.
@@ -46,6 +48,7 @@ mod cache;
 #[cfg(feature = "cookie")]
 pub mod cookie;
 pub mod dangerous;
+mod deflate;
 mod error;
 mod limits;
 pub mod serde;

@@ -86,7 +86,13 @@ fn with_inflater<R>(f: impl FnOnce(&mut Decompress) -> R) -> R {
     result
 }
 
+/// `zlib.compress(data)`: through [`deflate`](crate::deflate), which writes CPython's
+/// exact bytes, for any session that fits a cookie; through flate2 beyond that.
 fn zlib_compress(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    if crate::deflate::zlib_compress(data, &mut out).is_some() {
+        return Some(out);
+    }
     with_deflater(|c| deflate_with(c, data))
 }
 

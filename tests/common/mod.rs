@@ -24,20 +24,10 @@ pub fn i(v: &Json, k: &str) -> i64 {
         .unwrap_or_else(|| panic!("missing integer {k} in {v}"))
 }
 
-/// Whether compressed cookies are byte-identical in this build.
-pub const EXACT_ZLIB: bool = cfg!(feature = "c-zlib");
-
-/// Checks a cookie we wrote against Flask's for the same session, key and time.
-///
-/// With C zlib (`c-zlib`) they must be identical. With zlib-rs the deflate bytes
-/// differ, so the compression decision can differ too (either side may compress
-/// where the other does not); when neither compressed they must be identical.
-/// Returns whether they were identical.
-pub fn check_reencoded(ours: &str, flask: &str, context: &str) -> bool {
-    if EXACT_ZLIB || (!ours.starts_with('.') && !flask.starts_with('.')) {
-        assert_eq!(ours, flask, "{context}: our cookie differs from Flask's");
-    }
-    ours == flask
+/// Checks that a cookie we wrote is Flask's, byte for byte, for the same session,
+/// key and time (compressed or not, in every build).
+pub fn check_reencoded(ours: &str, flask: &str, context: &str) {
+    assert_eq!(ours, flask, "{context}: our cookie differs from Flask's");
 }
 
 /// xorshift64*: a tiny deterministic generator, so that a failing seed replays.
