@@ -49,7 +49,25 @@ mod cache;
 pub mod cookie;
 pub mod dangerous;
 mod deflate;
+/// Internals the fuzz targets check directly (only in `cargo fuzz` builds).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The longest input the crate's own deflate takes.
+    pub const MAX_INPUT: usize = crate::deflate::MAX_INPUT;
+
+    /// The crate's own deflate (see `src/deflate.rs`).
+    pub fn zlib_compress(data: &[u8], out: &mut Vec<u8>) -> Option<()> {
+        crate::deflate::zlib_compress(data, out)
+    }
+
+    /// The fast inflate path for fixed-code streams (see `src/inflate.rs`).
+    pub fn inflate_fixed(data: &[u8], cap: usize, out: &mut Vec<u8>) -> Option<()> {
+        crate::inflate::inflate_fixed(data, cap, out)
+    }
+}
 mod error;
+mod inflate;
 mod limits;
 pub mod serde;
 mod serializer;

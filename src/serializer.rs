@@ -194,6 +194,10 @@ fn decode_into(
         .decode_vec(b64, &mut buffers.raw)
         .map_err(base64_error)?;
     let cap = limits.max_inflated_len();
+    // Small sessions: one fixed-code block, inflated without setting up zlib.
+    if crate::inflate::inflate_fixed(&buffers.raw, cap, &mut buffers.json).is_some() {
+        return Ok(());
+    }
     with_inflater(|d| inflate_with(d, &buffers.raw, cap, &mut buffers.json))
 }
 
