@@ -13,6 +13,7 @@ use std::hint::black_box;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
+use flask_session_cookie::__internals::{inflate_fixed, zlib_compress};
 use flask_session_cookie::{JsonFormat, Limits, Session, SessionCodec, Value};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
@@ -213,8 +214,9 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
-    // What zlib costs at best: a state built once and reset per call (as we do), on
-    // the same bytes. Flask's zlib.compress also resets deflate's 64 KiB hash table.
+    // What a general zlib (zlib-rs through flate2) costs at best: a state built once
+    // and reset per call, on the same bytes. Resetting deflate clears its 64 KiB hash
+    // table, as Flask's zlib.compress does for every cookie.
     let mut g = c.benchmark_group("zlib-reused");
     for s in &shapes {
         let json = flask_session_cookie::JsonFormat::flask()
@@ -256,6 +258,38 @@ fn bench(c: &mut Criterion) {
                         flate2::FlushDecompress::Finish,
                     )
                     .unwrap();
+            })
+        });
+    }
+    g.finish();
+
+    // Our own zlib: the crate's deflate (CPython's exact bytes), and inflate as the
+    // crate does it (the fixed-code fast path where it applies, else flate2 reset).
+    let mut g = c.benchmark_group("zlib-ours");
+    for s in &shapes {
+        let json = flask_session_cookie::JsonFormat::flask()
+            .dumps(&Value::Dict(s.session.as_dict().clone()), &Limits::new())
+            .unwrap();
+        let mut compressed = Vec::new();
+        zlib_compress(json.as_bytes(), &mut compressed).unwrap();
+        g.bench_function(format!("deflate/{}", s.name), |b| {
+            let mut out = Vec::with_capacity(json.len() + 64);
+            b.iter(|| {
+                out.clear();
+                zlib_compress(black_box(json.as_bytes()), &mut out).unwrap();
+            })
+        });
+        let mut inflater = flate2::Decompress::new(true);
+        g.bench_function(format!("inflate/{}", s.name), |b| {
+            let mut out = Vec::with_capacity(json.len() + 64);
+            b.iter(|| {
+                if inflate_fixed(black_box(&compressed), 1 << 20, &mut out).is_none() {
+                    inflater.reset(true);
+                    out.clear();
+                    inflater
+                        .decompress_vec(&compressed, &mut out, flate2::FlushDecompress::Finish)
+                        .unwrap();
+                }
             })
         });
     }

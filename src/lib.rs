@@ -49,10 +49,10 @@ mod cache;
 pub mod cookie;
 pub mod dangerous;
 mod deflate;
-/// Internals the fuzz targets check directly (only in `cargo fuzz` builds).
-#[cfg(fuzzing)]
+/// Not part of the API (no semver promise): internals that the crate's own fuzz
+/// targets and benches call directly.
 #[doc(hidden)]
-pub mod fuzzing {
+pub mod __internals {
     /// The longest input the crate's own deflate takes.
     pub const MAX_INPUT: usize = crate::deflate::MAX_INPUT;
 

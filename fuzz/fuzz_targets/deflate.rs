@@ -3,7 +3,7 @@
 //! `zlib.compress` and so Flask write), and must inflate back to the input.
 #![no_main]
 
-use flask_session_cookie::fuzzing::{MAX_INPUT, zlib_compress};
+use flask_session_cookie::__internals::{MAX_INPUT, zlib_compress};
 use libfuzzer_sys::fuzz_target;
 
 fn c_zlib(data: &[u8]) -> Vec<u8> {

@@ -3,7 +3,7 @@
 //! every stream our deflate writes for a small input round-trips.
 #![no_main]
 
-use flask_session_cookie::fuzzing::{inflate_fixed, zlib_compress};
+use flask_session_cookie::__internals::{inflate_fixed, zlib_compress};
 use libfuzzer_sys::fuzz_target;
 
 const CAP: usize = 1 << 16;
