@@ -615,14 +615,15 @@ impl<'de> de::MapAccess<'de> for DictAccess {
     }
 }
 
-/// A dict key as a deserializer: always a string.
-pub(crate) struct KeyDeserializer(pub(crate) Key);
+/// A dict key as a deserializer: always a string (a [`Key`], or text borrowed from
+/// the JSON).
+pub(crate) struct KeyDeserializer<K = Key>(pub(crate) K);
 
-impl<'de> de::Deserializer<'de> for KeyDeserializer {
+impl<'de, K: AsRef<str> + Into<String>> de::Deserializer<'de> for KeyDeserializer<K> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_str(&self.0)
+        visitor.visit_str(self.0.as_ref())
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -631,7 +632,7 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        visitor.visit_enum(self.0.into_string().into_deserializer())
+        visitor.visit_enum(self.0.into().into_deserializer())
     }
 
     serde::forward_to_deserialize_any! {

@@ -816,13 +816,19 @@ impl<'a> Reader<'a> {
 
     /// Reads `"key"` and the `:` after it.
     pub(super) fn key(&mut self) -> Result<Key> {
+        Ok(match self.key_text()? {
+            Cow::Borrowed(s) => Key::from(s),
+            Cow::Owned(s) => Key::from(s),
+        })
+    }
+
+    /// Like [`key`](Reader::key), borrowing the key from the text when it has no
+    /// escapes.
+    pub(super) fn key_text(&mut self) -> Result<Cow<'a, str>> {
         if self.peek() != Some(b'"') {
             return Err(self.error("expecting property name enclosed in double quotes"));
         }
-        let key = match self.string()? {
-            Cow::Borrowed(s) => Key::from(s),
-            Cow::Owned(s) => Key::from(s),
-        };
+        let key = self.string()?;
         self.skip_ws();
         if self.peek() != Some(b':') {
             return Err(self.error("expecting ':' delimiter"));

@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visit
 
 use super::json::{JsonFormat, Reader};
 use super::tags::{self, TAG_BYTES, TAG_DATETIME, TAG_MARKUP, TAG_TUPLE, TAG_UUID};
-use super::value::{Key, Value};
+use super::value::Value;
 use crate::error::{Error, PayloadStage, Result};
 use crate::limits::Limits;
 use crate::serde::{KeyDeserializer, TUPLE_TOKEN};
@@ -124,7 +124,7 @@ impl<'a> Stream<'_, 'a> {
         if self.r.peek() == Some(b'}') {
             return Err(fallback()); // `{}`: rare; the tree path handles it
         }
-        let key = self.r.key()?;
+        let key = self.r.key_text()?;
         let value = if tags::is_tag_key(&key) {
             self.tag(&key, visitor, want)?
         } else {
@@ -329,10 +329,10 @@ impl<'de> de::SeqAccess<'de> for SeqStream<'_, '_, '_> {
 struct MapStream<'s, 'r, 'a> {
     de: &'s mut Stream<'r, 'a>,
     /// The first key, already read to tell a tag from a dict.
-    pending: Option<Key>,
+    pending: Option<Cow<'a, str>>,
     /// The previous key: keys must come sorted and unique, as Flask writes them,
     /// for one pass to mean what the tree means.
-    last: Option<Key>,
+    last: Option<Cow<'a, str>>,
 }
 
 impl<'de> de::MapAccess<'de> for MapStream<'_, '_, '_> {
@@ -348,7 +348,7 @@ impl<'de> de::MapAccess<'de> for MapStream<'_, '_, '_> {
                     Some(b',') => {
                         self.de.r.pos += 1;
                         self.de.r.skip_ws();
-                        self.de.r.key()?
+                        self.de.r.key_text()?
                     }
                     _ => return Err(fallback()),
                 }
