@@ -784,11 +784,10 @@ impl State {
         let scan_start = u16_at(scan, 0);
         let mut scan_end = u16_at(scan, best - 1);
         loop {
-            let m = data.get(cur..).unwrap_or_default();
-            if u16_at(m, best - 1) == scan_end && u16_at(m, 0) == scan_start {
+            if u16_at(data, cur + best - 1) == scan_end && u16_at(data, cur) == scan_start {
                 // The third byte matches too (same hash, same first two bytes); zlib
                 // compares from the fourth on, through the zeros past the input.
-                let len = match_len(m, scan);
+                let len = match_len(data.get(cur..).unwrap_or_default(), scan);
                 if len > best {
                     *match_start = cur;
                     best = len;
