@@ -467,28 +467,34 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
         out.push_str(if f.is_sign_negative() { "-0.0" } else { "0.0" });
         return;
     }
-    // `{:e}` gives the shortest round-trip digits in the form `-d.ddde-7`.
-    let mut sci = format!("{f:e}");
+    // `{:e}` gives the shortest round-trip digits in the form `-d.ddde-7`, written to
+    // the stack (a float's `{:e}` is at most 24 characters).
+    let mut sci = SciBuf::default();
+    let _ = write!(sci, "{f:e}");
     // With 16 or 17 digits two strings of that length can round-trip; Python picks
     // the one nearest the exact value, ties to even (…374.125 -> …374.12), which is
     // the correctly rounded one. Fewer digits cannot tie (10^15 < 2^53).
-    let n_digits = sci
-        .split('e')
-        .next()
-        .map_or(0, |m| m.bytes().filter(u8::is_ascii_digit).count());
+    let n_digits = sci.mantissa().iter().filter(|b| b.is_ascii_digit()).count();
     if n_digits >= 16 {
-        let nearest = format!("{:.*e}", n_digits - 1, f);
-        if nearest.parse::<f64>().is_ok_and(|back| back == f) {
+        let mut nearest = SciBuf::default();
+        let _ = write!(nearest, "{:.*e}", n_digits - 1, f);
+        if nearest.text().parse::<f64>().is_ok_and(|back| back == f) {
             sci = nearest;
         }
     }
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let exp: i32 = sci.exponent().parse().unwrap_or(0);
+    let mantissa = sci.mantissa();
+    let negative = mantissa.first() == Some(&b'-');
+    // At most 17 significant digits.
+    let mut digit_buf = [b'0'; 24];
+    let mut n = 0;
+    for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
+        if let Some(slot) = digit_buf.get_mut(n) {
+            *slot = b;
+            n += 1;
+        }
+    }
+    let digits = std::str::from_utf8(digit_buf.get(..n).unwrap_or_default()).unwrap_or("0");
     if negative {
         out.push('-');
     }
@@ -496,7 +502,7 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
         if exp >= 0 {
             let int_len = usize::try_from(exp).unwrap_or(0) + 1;
             if digits.len() <= int_len {
-                out.push_str(&digits);
+                out.push_str(digits);
                 for _ in digits.len()..int_len {
                     out.push('0');
                 }
@@ -512,7 +518,7 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
             for _ in 0..(-exp - 1) {
                 out.push('0');
             }
-            out.push_str(&digits);
+            out.push_str(digits);
         }
     } else {
         let (first, rest) = digits.split_at(1.min(digits.len()));
@@ -527,6 +533,40 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
             if exp < 0 { '-' } else { '+' },
             exp.unsigned_abs()
         );
+    }
+}
+
+/// A float's `{:e}` text, kept on the stack.
+#[derive(Default)]
+struct SciBuf {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl SciBuf {
+    fn text(&self) -> &str {
+        std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or("")
+    }
+
+    /// Before the `e`.
+    fn mantissa(&self) -> &[u8] {
+        let t = self.text().as_bytes();
+        t.split(|b| *b == b'e').next().unwrap_or_default()
+    }
+
+    /// After the `e`.
+    fn exponent(&self) -> &str {
+        self.text().split_once('e').map_or("0", |(_, e)| e)
+    }
+}
+
+impl std::fmt::Write for SciBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
