@@ -7,6 +7,7 @@ benches to decode.
 Writes OUT_DIR/cookies.json ({shape: cookie}) and OUT_DIR/flask.json
 ({shape: {"loads_us", "dumps_us"}}), best of 5 repeats, per call in microseconds.
 """
+import importlib.metadata
 import json
 import pathlib
 import platform
@@ -46,5 +47,5 @@ with app.app_context():
         results[name] = row
         print(f"flask {name:8} loads {row['loads_us']:8.2f} us  dumps {row['dumps_us']:8.2f} us  ({len(cookie)} byte cookie)")
 (out / "cookies.json").write_text(json.dumps(cookies, indent=1) + "\n")
-(out / "flask.json").write_text(json.dumps({"flask": flask.__version__ if hasattr(flask, "__version__") else "3.1.3",
+(out / "flask.json").write_text(json.dumps({"flask": importlib.metadata.version("flask"),
                                             "python": platform.python_version(), "shapes": results}, indent=1) + "\n")
