@@ -695,6 +695,11 @@ impl<'a> Reader<'a> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// The byte `ahead` places after the current one.
+    pub(super) fn bytes_at(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.pos + ahead).copied()
+    }
+
     pub(super) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -917,6 +922,31 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Result<Value> {
+        let (text, is_float) = self.number_token()?;
+        if is_float {
+            return text
+                .parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| self.error("invalid number"));
+        }
+        let digits = text.trim_start_matches('-').len();
+        if digits > self.limits.max_int_digits() {
+            return Err(Error::limit(
+                Limit::IntegerDigits,
+                format!(
+                    "an integer has {digits} digits, more than the limit of {} (Python's int_max_str_digits)",
+                    self.limits.max_int_digits()
+                ),
+            ));
+        }
+        Int::parse_decimal(text)
+            .map(Value::Int)
+            .ok_or_else(|| self.error("invalid number"))
+    }
+
+    /// Scans a number as Python's `json` does; returns its text and whether it is a
+    /// float (a fraction or an exponent).
+    pub(super) fn number_token(&mut self) -> Result<(&'a str, bool)> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -946,26 +976,7 @@ impl<'a> Reader<'a> {
                 is_float = true;
             }
         }
-        let text = self.text.get(start..self.pos).unwrap_or_default();
-        if is_float {
-            return text
-                .parse::<f64>()
-                .map(Value::Float)
-                .map_err(|_| self.error("invalid number"));
-        }
-        let digits = text.trim_start_matches('-').len();
-        if digits > self.limits.max_int_digits() {
-            return Err(Error::limit(
-                Limit::IntegerDigits,
-                format!(
-                    "an integer has {digits} digits, more than the limit of {} (Python's int_max_str_digits)",
-                    self.limits.max_int_digits()
-                ),
-            ));
-        }
-        Int::parse_decimal(text)
-            .map(Value::Int)
-            .ok_or_else(|| self.error("invalid number"))
+        Ok((self.text.get(start..self.pos).unwrap_or_default(), is_float))
     }
 
     fn hex4(&mut self) -> Result<u32> {

@@ -195,15 +195,36 @@ impl<'a> Stream<'_, 'a> {
         Ok(value)
     }
 
-    /// A scalar, through the tree's own deserializer for exact semantics.
+    /// A scalar, as the tree's own deserializer hands it over: strings as text,
+    /// integers that fit 64 bits as `i64` (what `Int` gives for them), floats as the
+    /// same `f64` parse; anything else through a tree value.
     fn scalar<'de, V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         match self.r.peek() {
             Some(b'"') => match self.r.string()? {
                 Cow::Borrowed(s) => visitor.visit_str(s),
                 Cow::Owned(s) => visitor.visit_string(s),
             },
+            Some(b'0'..=b'9') => self.number(visitor),
+            Some(b'-') if matches!(self.r.bytes_at(1), Some(b'0'..=b'9')) => self.number(visitor),
             _ => de::Deserializer::deserialize_any(self.r.scalar()?, visitor),
         }
+    }
+
+    fn number<'de, V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let start = self.r.pos;
+        let (text, is_float) = self.r.number_token()?;
+        if is_float {
+            let f = text.parse::<f64>().map_err(|_| fallback())?;
+            return visitor.visit_f64(f);
+        }
+        // Up to 18 digits always fits an i64.
+        if text.trim_start_matches('-').len() <= 18 {
+            if let Ok(i) = text.parse::<i64>() {
+                return visitor.visit_i64(i);
+            }
+        }
+        self.r.pos = start;
+        de::Deserializer::deserialize_any(self.r.scalar()?, visitor)
     }
 
     fn any<'de, V: Visitor<'de>>(&mut self, visitor: V, want: Want) -> Result<V::Value> {
@@ -428,6 +449,53 @@ mod tests {
             ),
             (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{text}"),
             _ => panic!("{text}: {via_tree:?} vs {streamed:?}"),
+        }
+    }
+
+    /// Numbers read in one pass are handed over exactly as the tree hands them.
+    #[test]
+    fn numbers_match_the_tree() {
+        for text in [
+            r#"{"a":0,"b":-0,"c":7,"d":-7,"e":123456789012345678,"f":-123456789012345678}"#,
+            r#"{"a":1234567890123456789,"b":-9223372036854775808,"c":18446744073709551615}"#,
+            r#"{"a":18446744073709551616,"b":-9223372036854775809,"c":[1,2.5,-3e2]}"#,
+            r#"{"a":0.1,"b":-0.0,"c":1e400,"d":-1E-400,"e":1.5e+3,"f":4.99}"#,
+            r#"{"a":[-Infinity,1],"b":{"c":-1}}"#,
+        ] {
+            same_as_tree(text);
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Numbers {
+            a: u8,
+            b: i64,
+            c: u64,
+            d: f64,
+            e: i128,
+            f: f32,
+        }
+        let limits = Limits::new();
+        let text = r#"{"a":200,"b":-9223372036854775808,"c":18446744073709551615,"d":-2,"e":-170141183460469231731687303715884105728,"f":0.1}"#;
+        let tree: Numbers = JsonFormat::flask()
+            .loads(text, &limits)
+            .and_then(crate::serde::from_value)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let streamed: Numbers = session_from_text(text, &limits).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(tree, streamed);
+        for bad in [r#"{"a":256}"#, r#"{"a":-1}"#, r#"{"a":1.5}"#] {
+            #[derive(serde::Deserialize, Debug)]
+            #[allow(dead_code)]
+            struct Small {
+                a: u8,
+            }
+            let tree = JsonFormat::flask()
+                .loads(bad, &limits)
+                .and_then(crate::serde::from_value::<Small>);
+            let streamed = session_from_text::<Small>(bad, &limits);
+            assert_eq!(
+                tree.map_err(|e| e.to_string()).err(),
+                streamed.map_err(|e| e.to_string()).err(),
+                "{bad}"
+            );
         }
     }
 
