@@ -63,10 +63,10 @@ const REPZ_11_138: usize = 18;
 const BL_ORDER: [usize; BL_CODES] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
 ];
-const EXTRA_LBITS: [u8; LENGTH_CODES] = [
+pub(crate) const EXTRA_LBITS: [u8; LENGTH_CODES] = [
     0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 ];
-const EXTRA_DBITS: [u8; D_CODES] = [
+pub(crate) const EXTRA_DBITS: [u8; D_CODES] = [
     0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
     13,
 ];
@@ -75,7 +75,7 @@ const EXTRA_BLBITS: [u8; BL_CODES] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 
 /// First `length - 3` of each length code; the last code is length 258 alone.
 // Evaluated at compile time: an index out of range would fail the build.
 #[allow(clippy::indexing_slicing)]
-const BASE_LENGTH: [u16; LENGTH_CODES] = {
+pub(crate) const BASE_LENGTH: [u16; LENGTH_CODES] = {
     let mut t = [0u16; LENGTH_CODES];
     let mut code = 0;
     let mut base = 0u16;
@@ -90,7 +90,7 @@ const BASE_LENGTH: [u16; LENGTH_CODES] = {
 
 /// First `distance - 1` of each distance code.
 #[allow(clippy::indexing_slicing)]
-const BASE_DIST: [u16; D_CODES] = {
+pub(crate) const BASE_DIST: [u16; D_CODES] = {
     let mut t = [0u16; D_CODES];
     let mut code = 0;
     let mut base = 0u32;

@@ -14,6 +14,8 @@
 //! deterministic, and every check zlib makes for such a stream is made here too
 //! (valid codes, no distance before the start, the checksum).
 
+use crate::deflate::{BASE_DIST, BASE_LENGTH, EXTRA_DBITS, EXTRA_LBITS};
+
 /// One entry of the fixed literal/length table, indexed by the next 9 input bits:
 /// the symbol and how many bits its code takes.
 #[derive(Clone, Copy)]
@@ -60,24 +62,6 @@ const LITLEN: [Entry; 512] = {
     }
     table
 };
-
-/// First length and extra bits of length codes 257–285.
-const LENGTH_BASE: [u16; 29] = [
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
-    163, 195, 227, 258,
-];
-const LENGTH_EXTRA: [u8; 29] = [
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-];
-/// First distance and extra bits of distance codes 0–29.
-const DIST_BASE: [u16; 30] = [
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
-    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
-];
-const DIST_EXTRA: [u8; 30] = [
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
-    13,
-];
 
 /// Bits in, least significant first.
 struct Bits<'a> {
@@ -200,12 +184,15 @@ pub(crate) fn inflate_fixed(data: &[u8], cap: usize, out: &mut Vec<u8>) -> Optio
                 break;
             }
             let code = symbol - 257;
-            let len = usize::from(*LENGTH_BASE.get(code)?)
-                + bits.take(u32::from(*LENGTH_EXTRA.get(code)?))? as usize;
+            // The tables count lengths from 3 and distances from 1.
+            let len = 3
+                + usize::from(*BASE_LENGTH.get(code)?)
+                + bits.take(u32::from(*EXTRA_LBITS.get(code)?))? as usize;
             // Five bits, most significant first.
             let dcode = (bits.take(5)?.reverse_bits() >> 27) as usize;
-            let dist = usize::from(*DIST_BASE.get(dcode)?)
-                + bits.take(u32::from(*DIST_EXTRA.get(dcode)?))? as usize;
+            let dist = 1
+                + usize::from(*BASE_DIST.get(dcode)?)
+                + bits.take(u32::from(*EXTRA_DBITS.get(dcode)?))? as usize;
             if dist > out.len() || out.len() + len > cap {
                 return None;
             }
