@@ -256,15 +256,16 @@ impl ser::Serializer for ValueSerializer {
             variant: Some(variant),
         })
     }
-    fn serialize_map(self, _len: Option<usize>) -> Result<MapBuilder> {
+    fn serialize_map(self, len: Option<usize>) -> Result<MapBuilder> {
         Ok(MapBuilder {
-            dict: Dict::new(),
+            // Sized up front (the hint is the caller's word, so bounded).
+            dict: Dict::with_capacity(len.unwrap_or(0).min(4096)),
             next_key: None,
             variant: None,
         })
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<MapBuilder> {
-        self.serialize_map(None)
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<MapBuilder> {
+        self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
         self,
