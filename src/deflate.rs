@@ -905,42 +905,41 @@ impl State {
     }
 }
 
-/// How one run is coded: `(symbol, extra value, extra bits)` steps.
+/// How one run of equal code lengths is coded: `(symbol, extra value)` steps (the
+/// extra value's width is the symbol's, `EXTRA_BLBITS`).
 fn run_steps(
     curlen: u16,
     count: usize,
     prevlen: Option<u16>,
     min_literal: bool,
-    mut emit: impl FnMut(usize, u32, u32),
+    mut emit: impl FnMut(usize, u32),
 ) {
     if min_literal {
         for _ in 0..count {
-            emit(usize::from(curlen), 0, 0);
+            emit(usize::from(curlen), 0);
         }
     } else if curlen != 0 {
         let mut count = count;
         if prevlen != Some(curlen) {
-            emit(usize::from(curlen), 0, 0);
+            emit(usize::from(curlen), 0);
             count -= 1;
         }
-        emit(REP_3_6, (count - 3) as u32, 2);
+        emit(REP_3_6, (count - 3) as u32);
     } else if count <= 10 {
-        emit(REPZ_3_10, (count - 3) as u32, 3);
+        emit(REPZ_3_10, (count - 3) as u32);
     } else {
-        emit(REPZ_11_138, (count - 11) as u32, 7);
+        emit(REPZ_11_138, (count - 11) as u32);
     }
 }
 
 /// zlib's `scan_tree`: counts the code-length symbols sending `len` will take, and
-/// records them (symbol, extra value) for `send_all_trees`.
+/// records them (symbol, extra value) for `send_all_trees`, which replays them as
+/// zlib's `send_tree` would send them.
 fn scan_tree(len: &[u16], max_code: usize, bl_freq: &mut [u32], steps: &mut Vec<(u8, u8)>) {
-    each_run_step(len, max_code, |sym, extra, _| {
+    let mut emit = |sym: usize, extra: u32| {
         bump(bl_freq, sym);
         steps.push((sym as u8, extra as u8));
-    });
-}
-
-fn each_run_step(len: &[u16], max_code: usize, mut emit: impl FnMut(usize, u32, u32)) {
+    };
     let lens = len.get(..=max_code).unwrap_or_default();
     let mut prevlen: Option<u16> = None;
     let mut count = 0usize;
