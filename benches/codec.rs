@@ -14,53 +14,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use flask_session_cookie::__internals::{inflate_fixed, zlib_compress};
-use flask_session_cookie::{JsonFormat, Limits, Session, SessionCodec, Value};
+use flask_session_cookie::json::JsonFormat;
+use flask_session_cookie::{Limits, Session, SessionCodec, Value};
 use hmac::{Hmac, KeyInit, Mac};
-use serde::{Deserialize, Serialize};
 
 const KEY: &str = "bench-secret-key";
 const SHAPES: [&str; 4] = ["login", "flashes", "cart", "large"];
 
-#[derive(Serialize, Deserialize)]
-struct Login {
-    _fresh: bool,
-    _id: String,
-    _user_id: String,
-    csrf_token: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Flashes {
-    _flashes: Vec<(String, String)>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Item {
-    id: u32,
-    price: f64,
-    qty: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Cart {
-    _permanent: bool,
-    cart: Vec<Item>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Seen {
-    id: u32,
-    slug: String,
-    ts: i64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Large {
-    _permanent: bool,
-    _user_id: String,
-    csrf_token: String,
-    history: Vec<Seen>,
-}
+#[path = "support/types.rs"]
+mod types;
+use types::{Cart, Flashes, Large, Login};
 
 struct Shape {
     name: &'static str,
@@ -137,19 +100,19 @@ fn bench(c: &mut Criterion) {
             match name {
                 "login" => {
                     let v: Login = c2.decode_as(&cookie).unwrap();
-                    Box::new(move || c2.encode_from(&v).unwrap())
+                    Box::new(move || c2.encode_as(&v).unwrap())
                 }
                 "flashes" => {
                     let v: Flashes = c2.decode_as(&cookie).unwrap();
-                    Box::new(move || c2.encode_from(&v).unwrap())
+                    Box::new(move || c2.encode_as(&v).unwrap())
                 }
                 "cart" => {
                     let v: Cart = c2.decode_as(&cookie).unwrap();
-                    Box::new(move || c2.encode_from(&v).unwrap())
+                    Box::new(move || c2.encode_as(&v).unwrap())
                 }
                 _ => {
                     let v: Large = c2.decode_as(&cookie).unwrap();
-                    Box::new(move || c2.encode_from(&v).unwrap())
+                    Box::new(move || c2.encode_as(&v).unwrap())
                 }
             }
         };

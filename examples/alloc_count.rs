@@ -1,7 +1,8 @@
 //! Decodes a benchmark cookie N times (for counting allocations with valgrind in
 //! `scripts/bench`, and for profiling): `alloc_count N [SHAPE]`, SHAPE defaulting
 //! to `login`.
-use flask_session_cookie::{JsonFormat, Limits, Session, SessionCodec, Value};
+use flask_session_cookie::json::JsonFormat;
+use flask_session_cookie::{Limits, Session, SessionCodec, Value};
 
 fn main() -> Result<(), flask_session_cookie::Error> {
     let n: usize = std::env::args()

@@ -27,7 +27,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
@@ -35,14 +35,14 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use crate::cookie::{CookieConfig, TrackedSession};
-use crate::error::Result;
-use crate::session::{Session, SessionCodec};
-use crate::tagged::value::Value;
-use crate::timed::{Clock, SystemClock};
+use crate::cookie::CookieConfig;
+use crate::session::{Session, SessionCodec, TrackedSession};
+
+/// The session of the current request, for handlers: an extractor (it needs
+/// [`SessionLayer`] on the router). The same type as
+/// [`session::FlaskSession`](crate::session::FlaskSession).
+pub use crate::session::FlaskSession;
 
 #[derive(Debug)]
 struct Shared {
@@ -172,10 +172,10 @@ where
                     Err(_) => return Ok(internal_error()),
                 },
             };
-            let handle = FlaskSession(Arc::new(Mutex::new(TrackedSession::new(session))));
+            let handle = FlaskSession::from_tracked(TrackedSession::new(session));
             req.extensions_mut().insert(handle.clone());
             let mut resp = inner.call(req).await?;
-            let now = SystemClock.now();
+            let now = shared.codec.now();
             let outcome = {
                 let tracked = handle.lock();
                 shared.cookie.save(&shared.codec, &tracked, now)
@@ -212,206 +212,6 @@ fn add_vary_cookie(headers: &mut HeaderMap) {
         .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*");
     if !present {
         headers.append(VARY, HeaderValue::from_static("Cookie"));
-    }
-}
-
-/// The session of the current request, for handlers. Cheap to clone; all clones
-/// share one session. Every method counts as an access (`Vary: Cookie`), every
-/// change as a modification (a new `Set-Cookie`), as in Flask.
-///
-/// ```
-/// use flask_session_cookie::axum::FlaskSession;
-///
-/// async fn login(session: FlaskSession) -> &'static str {
-///     session.insert("_user_id", "42");
-///     session.set_permanent(true);
-///     session.flash("Welcome back!");
-///     "ok"
-/// }
-/// ```
-#[derive(Debug, Clone)]
-pub struct FlaskSession(Arc<Mutex<TrackedSession>>);
-
-impl FlaskSession {
-    fn lock(&self) -> MutexGuard<'_, TrackedSession> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// A copy of the value under `key`.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// assert!(session.get("user_id").is_none());
-    /// ```
-    pub fn get(&self, key: &str) -> Option<Value> {
-        self.lock().get(key).cloned()
-    }
-
-    /// The value under `key` as your type (`None` when absent).
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.insert("n", 5);
-    /// assert_eq!(session.get_as::<u32>("n")?, Some(5));
-    /// # Ok::<(), flask_session_cookie::Error>(())
-    /// ```
-    pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        self.get(key).map(crate::serde::from_value).transpose()
-    }
-
-    /// Sets `key`.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.insert("user_id", 42);
-    /// ```
-    pub fn insert(&self, key: impl AsRef<str>, value: impl Into<Value>) -> Option<Value> {
-        self.lock().insert(key, value)
-    }
-
-    /// Sets `key` to your type, tagged as Flask would write it.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.insert_as("cart", &vec![(1, 2)])?;
-    /// # Ok::<(), flask_session_cookie::Error>(())
-    /// ```
-    pub fn insert_as<T: Serialize + ?Sized>(
-        &self,
-        key: impl AsRef<str>,
-        value: &T,
-    ) -> Result<Option<Value>> {
-        let value = crate::serde::to_value(value)?;
-        Ok(self.insert(key, value))
-    }
-
-    /// Removes `key`.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// assert!(session.remove("x").is_none());
-    /// ```
-    pub fn remove(&self, key: &str) -> Option<Value> {
-        self.lock().remove(key)
-    }
-
-    /// Empties the session: the response deletes the cookie (Flask's logout).
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.clear();
-    /// ```
-    pub fn clear(&self) {
-        self.lock().clear();
-    }
-
-    /// `session.permanent`.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// assert!(!session.permanent());
-    /// ```
-    pub fn permanent(&self) -> bool {
-        self.lock().permanent()
-    }
-
-    /// Sets `session.permanent`: the cookie gets `Expires` (now + lifetime).
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.set_permanent(true);
-    /// ```
-    pub fn set_permanent(&self, permanent: bool) {
-        self.lock().set_permanent(permanent);
-    }
-
-    /// Flask's `flash(message)`.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.flash("Saved.");
-    /// ```
-    pub fn flash(&self, message: impl Into<String>) {
-        self.lock().flash(message);
-    }
-
-    /// Flask's `flash(message, category)`.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.flash_with_category("error", "Failed.");
-    /// ```
-    pub fn flash_with_category(&self, category: impl Into<String>, message: impl Into<String>) {
-        self.lock().flash_with_category(category, message);
-    }
-
-    /// Flask's `get_flashed_messages(with_categories=True)`: consumes them.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.flash("Saved.");
-    /// assert_eq!(session.take_flashes().len(), 1);
-    /// assert!(session.take_flashes().is_empty());
-    /// ```
-    pub fn take_flashes(&self) -> Vec<(String, String)> {
-        self.lock().take_flashes()
-    }
-
-    /// A copy of the whole session.
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// assert!(session.snapshot().is_empty());
-    /// ```
-    pub fn snapshot(&self) -> Session {
-        self.lock().session().clone()
-    }
-
-    /// The whole session as your type.
-    ///
-    /// ```
-    /// #[derive(serde::Deserialize)]
-    /// struct Login { _user_id: Option<String> }
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// assert!(session.read::<Login>()?._user_id.is_none());
-    /// # Ok::<(), flask_session_cookie::Error>(())
-    /// ```
-    pub fn read<T: DeserializeOwned>(&self) -> Result<T> {
-        self.lock().read()
-    }
-
-    /// Replaces the whole session with your type.
-    ///
-    /// ```
-    /// #[derive(serde::Serialize)]
-    /// struct Login { _user_id: String }
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.write(&Login { _user_id: "42".into() })?;
-    /// # Ok::<(), flask_session_cookie::Error>(())
-    /// ```
-    pub fn write<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
-        self.lock().write(value)
-    }
-
-    /// Changes the session in place (marks it modified).
-    ///
-    /// ```
-    /// # let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// let n = session.modify(|s| { s.insert("visits", 1); s.len() });
-    /// assert_eq!(n, 1);
-    /// ```
-    pub fn modify<R>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
-        f(self.lock().session_mut())
-    }
-
-    /// A session handle not attached to a request (for tests and examples).
-    ///
-    /// ```
-    /// let session = flask_session_cookie::axum::FlaskSession::detached(Default::default());
-    /// session.insert("a", 1);
-    /// ```
-    pub fn detached(session: Session) -> Self {
-        FlaskSession(Arc::new(Mutex::new(TrackedSession::new(session))))
     }
 }
 

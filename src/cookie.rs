@@ -1,16 +1,22 @@
-//! The `Set-Cookie` side, as Flask does it (feature `cookie`): the cookie attributes
-//! of Flask's `SESSION_COOKIE_*` settings, `Expires` for permanent sessions, the
-//! deletion cookie for an emptied session, and Flask's rule for when to send any of
-//! them (`SecureCookieSessionInterface.save_session`, Flask 3.1).
+//! The cookie side, as Flask does it: the cookie attributes of Flask's
+//! `SESSION_COOKIE_*` settings, `Expires` for permanent sessions, the deletion cookie
+//! for an emptied session, and Flask's rule for when to send any of them
+//! (`SecureCookieSessionInterface.save_session`, Flask 3.1) — as header strings,
+//! for any framework. The `cookie` feature adds the same as [`Cookie`] values of the
+//! `cookie` crate.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 
 use time::OffsetDateTime;
 
+/// The `cookie` crate's cookie type (feature `cookie`), re-exported.
+#[cfg(feature = "cookie")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cookie")))]
+pub use ::cookie::Cookie;
+
 use crate::error::Result;
-use crate::session::{DEFAULT_MAX_AGE, Session, SessionCodec};
-use crate::tagged::value::Value;
+use crate::python;
+use crate::session::{SessionCodec, TrackedSession};
 
 /// The `SameSite` attribute (Flask's `SESSION_COOKIE_SAMESITE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,7 +89,7 @@ impl CookieConfig {
             secure: false,
             same_site: None,
             partitioned: false,
-            lifetime: DEFAULT_MAX_AGE,
+            lifetime: SessionCodec::DEFAULT_MAX_AGE,
             refresh_each_request: true,
         }
     }
@@ -297,7 +303,7 @@ impl CookieConfig {
         self.push_head(value, &mut out);
         if let Some(expires) = self.expires(permanent, now) {
             out.push_str("; Expires=");
-            if crate::tagged::tags::push_http_date(expires, &mut out).is_err() {
+            if python::push_http_date(expires, &mut out).is_err() {
                 out.push_str("Fri, 31 Dec 9999 23:59:59 GMT");
             }
         }
@@ -323,6 +329,7 @@ impl CookieConfig {
         out
     }
 
+    #[cfg(feature = "cookie")]
     fn build(&self, value: String) -> ::cookie::CookieBuilder<'static> {
         let mut b = ::cookie::Cookie::build((self.name.clone().into_owned(), value))
             .path(self.path.clone().into_owned())
@@ -342,7 +349,7 @@ impl CookieConfig {
         b
     }
 
-    /// The session cookie as a [`cookie::Cookie`], for cookie jars.
+    /// The session cookie as a [`Cookie`], for cookie jars (feature `cookie`).
     /// (Its `Display` orders attributes its own way; use
     /// [`set_cookie_header`](CookieConfig::set_cookie_header) for Werkzeug's.)
     ///
@@ -352,7 +359,9 @@ impl CookieConfig {
     /// assert_eq!((c.name(), c.value(), c.http_only()), ("session", "v", Some(true)));
     /// assert_eq!(c.expires_datetime().map(|t| t.unix_timestamp()), Some(1_702_678_400));
     /// ```
-    pub fn set_cookie(&self, value: &str, permanent: bool, now: i64) -> ::cookie::Cookie<'static> {
+    #[cfg(feature = "cookie")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cookie")))]
+    pub fn set_cookie(&self, value: &str, permanent: bool, now: i64) -> Cookie<'static> {
         let mut b = self.build(value.to_owned());
         if let Some(expires) = self.expires(permanent, now) {
             b = b.expires(expires);
@@ -360,13 +369,15 @@ impl CookieConfig {
         b.build()
     }
 
-    /// The deletion cookie as a [`cookie::Cookie`].
+    /// The deletion cookie as a [`Cookie`] (feature `cookie`).
     ///
     /// ```
     /// let c = flask_session_cookie::cookie::CookieConfig::flask().delete_cookie();
     /// assert_eq!(c.max_age(), Some(time::Duration::ZERO));
     /// ```
-    pub fn delete_cookie(&self) -> ::cookie::Cookie<'static> {
+    #[cfg(feature = "cookie")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cookie")))]
+    pub fn delete_cookie(&self) -> Cookie<'static> {
         self.build(String::new())
             .expires(OffsetDateTime::UNIX_EPOCH)
             .max_age(time::Duration::ZERO)
@@ -383,7 +394,8 @@ impl CookieConfig {
     ///
     /// ```
     /// use flask_session_cookie::SessionCodec;
-    /// use flask_session_cookie::cookie::{CookieConfig, TrackedSession};
+    /// use flask_session_cookie::cookie::CookieConfig;
+    /// use flask_session_cookie::session::TrackedSession;
     ///
     /// let codec = SessionCodec::new("dev-secret")?;
     /// let mut session = TrackedSession::new(Default::default());
@@ -403,7 +415,7 @@ impl CookieConfig {
             set_cookie: None,
             vary_cookie: session.accessed(),
         };
-        let s = &session.session;
+        let s = session.untracked();
         if s.is_empty() {
             if session.modified() {
                 out.set_cookie = Some(self.delete_cookie_header());
@@ -430,278 +442,4 @@ pub struct SaveOutcome {
     pub set_cookie: Option<String>,
     /// Whether to add `Cookie` to `Vary`.
     pub vary_cookie: bool,
-}
-
-/// The key Flask keeps flashed messages under.
-pub const FLASHES_KEY: &str = "_flashes";
-
-/// A session during one request, tracking what Flask tracks: whether it was
-/// *accessed* (any use, as Flask 3.1.3 counts it) and *modified* (any top-level
-/// change, even to the same value).
-///
-/// ```
-/// use flask_session_cookie::cookie::TrackedSession;
-///
-/// let mut s = TrackedSession::new(Default::default());
-/// assert!(!s.accessed() && !s.modified());
-/// s.flash("Saved.");
-/// assert_eq!(s.take_flashes(), [("message".to_owned(), "Saved.".to_owned())]);
-/// assert!(s.modified());
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct TrackedSession {
-    session: Session,
-    accessed: Cell<bool>,
-    modified: bool,
-}
-
-impl TrackedSession {
-    /// Tracks `session`, not yet accessed or modified.
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(!s.modified());
-    /// ```
-    pub fn new(session: Session) -> Self {
-        TrackedSession {
-            session,
-            accessed: Cell::new(false),
-            modified: false,
-        }
-    }
-
-    fn touch(&self) {
-        self.accessed.set(true);
-    }
-
-    /// The session, read-only (marks it accessed).
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(s.session().is_empty() && s.accessed());
-    /// ```
-    pub fn session(&self) -> &Session {
-        self.touch();
-        &self.session
-    }
-
-    /// The session, to change (marks it accessed and modified).
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.session_mut().insert("a", 1);
-    /// assert!(s.modified());
-    /// ```
-    pub fn session_mut(&mut self) -> &mut Session {
-        self.touch();
-        self.modified = true;
-        &mut self.session
-    }
-
-    /// A value (marks the session accessed).
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(s.get("user_id").is_none());
-    /// ```
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.session().get(key)
-    }
-
-    /// Sets a value (marks it modified).
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.insert("user_id", 42);
-    /// assert!(s.modified());
-    /// ```
-    pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<Value>) -> Option<Value> {
-        self.session_mut().insert(key, value)
-    }
-
-    /// Removes a value (marks it modified, as Flask's `pop` does).
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(s.remove("x").is_none());
-    /// assert!(s.modified());
-    /// ```
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.session_mut().remove(key)
-    }
-
-    /// Empties the session (marks it modified: the cookie will be deleted).
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.clear();
-    /// assert!(s.modified());
-    /// ```
-    pub fn clear(&mut self) {
-        self.session_mut().clear();
-    }
-
-    /// `session.permanent`.
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(!s.permanent());
-    /// ```
-    pub fn permanent(&self) -> bool {
-        self.session().permanent()
-    }
-
-    /// Sets `session.permanent` (marks it modified).
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.set_permanent(true);
-    /// assert!(s.permanent());
-    /// ```
-    pub fn set_permanent(&mut self, permanent: bool) {
-        self.session_mut().set_permanent(permanent);
-    }
-
-    /// Flask's `flash(message)`: appends `("message", message)` to `_flashes`.
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.flash("Hello!");
-    /// assert!(s.get("_flashes").is_some());
-    /// ```
-    pub fn flash(&mut self, message: impl Into<String>) {
-        self.flash_with_category("message", message);
-    }
-
-    /// Flask's `flash(message, category)`: appends a `(category, message)` tuple to
-    /// the `_flashes` list.
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.flash_with_category("error", "Bad thing");
-    /// assert_eq!(s.take_flashes(), [("error".to_owned(), "Bad thing".to_owned())]);
-    /// ```
-    pub fn flash_with_category(&mut self, category: impl Into<String>, message: impl Into<String>) {
-        let entry = Value::Tuple(vec![
-            Value::Str(category.into()),
-            Value::Str(message.into()),
-        ]);
-        let session = self.session_mut();
-        match session.get_mut(FLASHES_KEY) {
-            Some(Value::List(items)) => items.push(entry),
-            _ => {
-                session.insert(FLASHES_KEY, Value::List(vec![entry]));
-            }
-        }
-    }
-
-    /// Flask's `get_flashed_messages(with_categories=True)`: removes `_flashes` from
-    /// the session (modifying it only when there were any) and returns them as
-    /// `(category, message)` pairs.
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(s.take_flashes().is_empty());
-    /// assert!(!s.modified());
-    /// ```
-    pub fn take_flashes(&mut self) -> Vec<(String, String)> {
-        if !self.session().contains_key(FLASHES_KEY) {
-            return Vec::new();
-        }
-        let Some(flashes) = self.session_mut().remove(FLASHES_KEY) else {
-            return Vec::new();
-        };
-        let items = match flashes {
-            Value::List(items) | Value::Tuple(items) => items,
-            _ => return Vec::new(),
-        };
-        items
-            .into_iter()
-            .filter_map(|item| match item {
-                Value::List(pair) | Value::Tuple(pair) => {
-                    let mut pair = pair.into_iter();
-                    match (pair.next(), pair.next()) {
-                        (
-                            Some(Value::Str(c) | Value::Markup(c)),
-                            Some(Value::Str(m) | Value::Markup(m)),
-                        ) => Some((c, m)),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Reads the whole session into your type (marks it accessed).
-    ///
-    /// ```
-    /// #[derive(serde::Deserialize)]
-    /// struct Login { user_id: Option<u64> }
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert_eq!(s.read::<Login>()?.user_id, None);
-    /// # Ok::<(), flask_session_cookie::Error>(())
-    /// ```
-    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        crate::serde::from_value(Value::Dict(self.session().as_dict().clone()))
-    }
-
-    /// Replaces the whole session with your type (marks it modified). It must
-    /// serialize to a map.
-    ///
-    /// ```
-    /// #[derive(serde::Serialize)]
-    /// struct Login { user_id: u64 }
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.write(&Login { user_id: 7 })?;
-    /// assert_eq!(s.get("user_id").and_then(|v| v.as_i64()), Some(7));
-    /// # Ok::<(), flask_session_cookie::Error>(())
-    /// ```
-    pub fn write<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let dict = crate::serde::to_session_dict(value)?;
-        *self.session_mut() = Session::from(dict);
-        Ok(())
-    }
-
-    /// Whether the session was used in this request.
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(!s.accessed());
-    /// ```
-    pub fn accessed(&self) -> bool {
-        self.accessed.get()
-    }
-
-    /// Whether the session was changed in this request.
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(!s.modified());
-    /// ```
-    pub fn modified(&self) -> bool {
-        self.modified
-    }
-
-    /// Marks the session modified (Flask's `session.modified = True`, for changes
-    /// made inside nested values that Flask cannot see).
-    ///
-    /// ```
-    /// let mut s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// s.mark_modified();
-    /// assert!(s.modified());
-    /// ```
-    pub fn mark_modified(&mut self) {
-        self.modified = true;
-    }
-
-    /// The session, leaving tracking behind.
-    ///
-    /// ```
-    /// let s = flask_session_cookie::cookie::TrackedSession::new(Default::default());
-    /// assert!(s.into_session().is_empty());
-    /// ```
-    pub fn into_session(self) -> Session {
-        self.session
-    }
 }

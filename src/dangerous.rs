@@ -7,12 +7,10 @@
 //! passed where verified data is expected.
 
 use crate::error::{Error, Result};
+use crate::itsdangerous::{decode_timestamp, payload, rsplit_sep};
+use crate::json::JsonFormat;
 use crate::limits::Limits;
-use crate::serializer::{check_cookie_len, with_payload_text};
-use crate::signer::rsplit_sep;
-use crate::tagged::json::JsonFormat;
-use crate::tagged::value::Value;
-use crate::timed::decode_timestamp;
+use crate::value::Value;
 
 /// What an unverified token holds. **Not verified.**
 #[derive(Debug, Clone, PartialEq)]
@@ -41,41 +39,74 @@ pub struct Unverified {
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
 pub fn decode_session_unverified(cookie: &str, limits: &Limits) -> Result<Unverified> {
-    decode_unverified(cookie, JsonFormat::flask(), limits, true, ".")
+    decode_timed_unverified(cookie, JsonFormat::flask(), limits, ".")
 }
 
-/// Decodes any URL-safe itsdangerous token without checking its signature:
-/// `payload[sep timestamp] sep signature`, with the given JSON format.
+/// Decodes a timed URL-safe itsdangerous token (`payload sep timestamp sep
+/// signature`) without checking its signature or age, with the given JSON format.
 /// **The result is not authentic.**
 ///
 /// ```
-/// use flask_session_cookie::{dangerous, JsonFormat, Limits};
+/// use flask_session_cookie::{dangerous, json::JsonFormat, Limits, Value};
 ///
-/// let u = dangerous::decode_unverified("WzEsMl0.whatever", JsonFormat::plain(), &Limits::new(), false, ".")?;
-/// assert_eq!(u.value.as_slice().map(|s| s.len()), Some(2));
+/// let u = dangerous::decode_timed_unverified("Ingi.ZVPxAA.whatever", JsonFormat::plain(), &Limits::new(), ".")?;
+/// assert_eq!((u.value, u.timestamp), (Value::from("x"), Some(1_700_000_000)));
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
-pub fn decode_unverified(
+pub fn decode_timed_unverified(
     token: &str,
     format: JsonFormat,
     limits: &Limits,
-    timed: bool,
     sep: &str,
 ) -> Result<Unverified> {
-    check_cookie_len(token, limits)?;
-    let no_sep = || Error::malformed(format!("no '{sep}' separator found in the value"));
+    let rest = strip_signature(token, limits, sep)?;
+    let (payload, ts) = rsplit_sep(rest, sep).ok_or_else(|| no_separator(sep))?;
+    decode_payload(payload, decode_timestamp(ts).ok(), format, limits)
+}
+
+/// Decodes an untimed URL-safe itsdangerous token (`payload sep signature`) without
+/// checking its signature, with the given JSON format. **The result is not
+/// authentic.**
+///
+/// ```
+/// use flask_session_cookie::{dangerous, json::JsonFormat, Limits};
+///
+/// let u = dangerous::decode_untimed_unverified("WzEsMl0.whatever", JsonFormat::plain(), &Limits::new(), ".")?;
+/// assert_eq!(u.value.as_slice().map(|s| s.len()), Some(2));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+pub fn decode_untimed_unverified(
+    token: &str,
+    format: JsonFormat,
+    limits: &Limits,
+    sep: &str,
+) -> Result<Unverified> {
+    let payload = strip_signature(token, limits, sep)?;
+    decode_payload(payload, None, format, limits)
+}
+
+fn no_separator(sep: &str) -> Error {
+    Error::malformed(format!("no '{sep}' separator found in the value"))
+}
+
+/// The token without its signature, after the length check.
+fn strip_signature<'a>(token: &'a str, limits: &Limits, sep: &str) -> Result<&'a str> {
+    payload::check_len(token, limits)?;
     if sep.is_empty() {
-        return Err(no_sep());
+        return Err(no_separator(sep));
     }
-    let (rest, _sig) = rsplit_sep(token, sep).ok_or_else(no_sep)?;
-    let (payload, timestamp) = if timed {
-        let (payload, ts) = rsplit_sep(rest, sep).ok_or_else(no_sep)?;
-        (payload, decode_timestamp(ts).ok())
-    } else {
-        (rest, None)
-    };
-    let (value, compressed) =
-        with_payload_text(payload, limits, |text| format.loads(text, limits))?;
+    rsplit_sep(token, sep)
+        .map(|(rest, _sig)| rest)
+        .ok_or_else(|| no_separator(sep))
+}
+
+fn decode_payload(
+    payload: &str,
+    timestamp: Option<i64>,
+    format: JsonFormat,
+    limits: &Limits,
+) -> Result<Unverified> {
+    let (value, compressed) = payload::decode(payload, limits, |text| format.loads(text, limits))?;
     Ok(Unverified {
         value,
         timestamp,

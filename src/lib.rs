@@ -1,18 +1,26 @@
 #![doc = include_str!("../README.md")]
 //!
-//! # Layers
+//! # Where things are
 //!
-//! Each layer mirrors its itsdangerous or Flask twin and is usable on its own:
+//! The crate root holds what a service sharing Flask's session needs; the long tail
+//! lives in public modules, one per layer, each mirroring its Flask or itsdangerous
+//! twin (the ARCHITECTURE.md file of the repository draws the whole map):
 //!
-//! | layer | Rust | Python |
+//! | module | what | Python |
 //! |---|---|---|
-//! | signer | [`Signer`], [`SignerConfig`], [`SecretKeys`] | `itsdangerous.Signer` |
-//! | timed | [`TimestampSigner`], [`Clock`] | `itsdangerous.TimestampSigner` |
-//! | url-safe serializer | [`UrlSafeSerializer`], [`UrlSafeTimedSerializer`], [`Limits`] | `URLSafe(Timed)Serializer` |
-//! | tagged JSON | [`Value`], [`JsonFormat`], [`tags`] | `flask.json.tag`, `json` |
-//! | session codec | [`SessionCodec`], [`Session`] | `SecureCookieSessionInterface` |
-//! | typed sessions | [`serde::to_value`], [`serde::from_value`] | — |
-//! | unverified decoding | [`dangerous`] | `loads_unsafe` |
+//! | root | [`SessionCodec`], [`Session`], [`SecretKeys`], [`Value`], [`Error`], [`Limits`] | `SecureCookieSessionInterface` |
+//! | [`session`] | the session during a request: [`TrackedSession`](session::TrackedSession), [`FlaskSession`](session::FlaskSession) | `SecureCookieSession` |
+//! | [`cookie`] | `Set-Cookie` with Flask's attributes and save rules | `save_session` |
+//! | [`itsdangerous`] | signers and serializers for any salt, digest, key derivation | `itsdangerous` |
+//! | [`json`] | Python's JSON dialect with Flask's tags | `flask.json.tag`, `json` |
+//! | [`value`] | the value tree and serde to and from it | — |
+//! | [`tags`] | wrappers that give your serde types Flask's tags | — |
+//! | [`dangerous`] | decoding **without** verification, for debugging | `loads_unsafe` |
+//! | [`error`] | the error type and its details | `itsdangerous.exc` |
+//!
+//! Typed access has one spelling everywhere: the `_as` variant of a method takes or
+//! gives your serde type (`decode_as`/`encode_as`, `get_as`/`insert_as`,
+//! `read_as`/`write_as`, `loads_as`/`dumps_as`).
 //!
 //! # Features
 //!
@@ -22,8 +30,8 @@
 //!   feature links C zlib (`libz-sys`) for those, so that they too are identical.
 //!   Decoding is the same either way.
 //! - `cli` (off): the `flask-session-cookie` command-line tool.
-//! - `cookie` (off): [`cookie`](crate::cookie) — `Set-Cookie` with Flask's attributes
-//!   and Flask's rule for when to send it.
+//! - `cookie` (off): [`cookie::Cookie`] values (from the `cookie` crate) beside the
+//!   header strings that [`cookie`] always has.
 //! - `axum` (off, implies `cookie`): [`axum`](crate::axum) — a layer and an extractor
 //!   that share the session with a Flask app.
 
@@ -41,47 +49,50 @@
         clippy::unimplemented
     )
 )]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod cache;
-#[cfg(feature = "cookie")]
 pub mod cookie;
 pub mod dangerous;
-mod deflate;
+pub mod error;
+pub mod itsdangerous;
+pub mod json;
+mod limits;
+mod python;
+pub mod session;
+pub mod tags;
+pub mod value;
+mod zlib;
+
 /// Not part of the API (no semver promise): internals that the crate's own fuzz
-/// targets and benches call directly.
+/// targets and benches call directly. Compiled only with the `__internals` feature.
+#[cfg(feature = "__internals")]
 #[doc(hidden)]
 pub mod __internals {
     /// The longest input the crate's own deflate takes.
-    pub const MAX_INPUT: usize = crate::deflate::MAX_INPUT;
+    pub const MAX_INPUT: usize = crate::zlib::deflate::MAX_INPUT;
 
-    /// The crate's own deflate (see `src/deflate.rs`).
+    /// The crate's own deflate (see `src/zlib/deflate/`).
     pub fn zlib_compress(data: &[u8], out: &mut Vec<u8>) -> Option<()> {
-        crate::deflate::zlib_compress(data, out)
+        crate::zlib::deflate::zlib_compress(data, out)
     }
 
-    /// The fast inflate path for fixed-code streams (see `src/inflate.rs`).
+    /// The fast inflate path for fixed-code streams (see `src/zlib/inflate_fixed.rs`).
     pub fn inflate_fixed(data: &[u8], cap: usize, out: &mut Vec<u8>) -> Option<()> {
-        crate::inflate::inflate_fixed(data, cap, out)
+        crate::zlib::inflate_fixed::inflate_fixed(data, cap, out)
     }
 }
-mod error;
-mod inflate;
-mod limits;
-pub mod serde;
-mod serializer;
-mod session;
-mod signer;
-mod tagged;
-pub mod tags;
-mod timed;
 
-pub use error::{Error, ErrorKind, Limit, PayloadStage, Result};
+pub use error::{Error, ErrorKind, Result};
+pub use itsdangerous::{Clock, KeyUsed, Loaded, SecretKey, SecretKeys, SystemClock};
 pub use limits::Limits;
-pub use serializer::{Loaded, UrlSafeSerializer, UrlSafeTimedSerializer};
-pub use session::{DEFAULT_MAX_AGE, Opened, PERMANENT_KEY, Session, SessionCodec};
-pub use signer::{Digest, KeyDerivation, KeyUsed, SecretKey, SecretKeys, Signer, SignerConfig};
-pub use tagged::json::JsonFormat;
-pub use tagged::value::{Dict, DictIter, Int, Value};
-pub use timed::{Clock, LEGACY_EPOCH, SystemClock, TimestampSigner, Unsigned};
+pub use session::{Session, SessionCodec};
+pub use value::{Dict, Int, Value, from_value, to_value};
+
+/// The `time` crate, whose `OffsetDateTime` [`Value::DateTime`] holds.
+pub use time;
+/// The `uuid` crate, whose `Uuid` [`Value::Uuid`] holds.
+pub use uuid;

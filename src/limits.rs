@@ -2,7 +2,7 @@
 
 /// Limits applied while decoding (and, for depth and integer digits, encoding).
 ///
-/// Each limit has its own [`Limit`](crate::Limit) in the
+/// Each limit has its own [`Limit`](crate::error::Limit) in the
 /// [`LimitExceeded`](crate::ErrorKind::LimitExceeded) error. The defaults are generous
 /// for real sessions (browsers keep cookies under 4 KB) and small enough that no
 /// cookie can make a service spend more than a few milliseconds or megabytes on it.

@@ -1,5 +1,5 @@
 //! Wrapper types that make your serde types carry Python's tagged types, so that
-//! [`SessionCodec::encode_from`](crate::SessionCodec::encode_from) writes them exactly
+//! [`SessionCodec::encode_as`](crate::SessionCodec::encode_as) writes them exactly
 //! as Flask would (` b`, ` m`, ` u`, ` d`, ` t` tags) and typed decoding reads them back.
 //!
 //! Rust tuples already become Python tuples; [`Tuple`] is for variable-length ones.
@@ -25,7 +25,7 @@
 //!     path: tags::Tuple(vec![1, 2, 3]),
 //! };
 //! let codec = SessionCodec::new("dev-secret")?;
-//! let cookie = codec.encode_from_at(&value, 1_700_000_000)?;
+//! let cookie = codec.encode_as_at(&value, 1_700_000_000)?;
 //! let back: Custom = codec.decode_as_at(&cookie, 1_700_000_000)?;
 //! assert_eq!(back, value);
 //! # Ok::<(), flask_session_cookie::Error>(())
@@ -39,12 +39,21 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::serde::{DATETIME_TOKEN, MARKUP_TOKEN, TUPLE_TOKEN, UUID_TOKEN};
+use crate::python;
+
+/// Newtype-struct names that carry a Python type through serde's data model to this
+/// crate's serializer.
+pub(crate) const MARKUP_TOKEN: &str = "$flask_session_cookie::Markup";
+pub(crate) const UUID_TOKEN: &str = "$flask_session_cookie::Uuid";
+pub(crate) const DATETIME_TOKEN: &str = "$flask_session_cookie::DateTime";
+pub(crate) const TUPLE_TOKEN: &str = "$flask_session_cookie::Tuple";
+/// An `int` beyond 128 bits, as its decimal text.
+pub(crate) const INT_TOKEN: &str = "$flask_session_cookie::Int";
 
 /// Python `bytes` (tag ` b`).
 ///
 /// ```
-/// use flask_session_cookie::{serde::to_value, tags::Bytes, Value};
+/// use flask_session_cookie::{to_value, tags::Bytes, Value};
 /// assert_eq!(to_value(&Bytes(vec![1, 2]))?, Value::Bytes(vec![1, 2]));
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
@@ -86,7 +95,7 @@ impl<'de> Deserialize<'de> for Bytes {
 /// `markupsafe.Markup` (tag ` m`): HTML text that templates must not escape again.
 ///
 /// ```
-/// use flask_session_cookie::{serde::to_value, tags::Markup, Value};
+/// use flask_session_cookie::{to_value, tags::Markup, Value};
 /// assert_eq!(to_value(&Markup("<b>".into()))?, Value::Markup("<b>".into()));
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
@@ -108,7 +117,7 @@ impl<'de> Deserialize<'de> for Markup {
 /// `uuid.UUID` (tag ` u`).
 ///
 /// ```
-/// use flask_session_cookie::{serde::to_value, tags::Uuid, Value};
+/// use flask_session_cookie::{to_value, tags::Uuid, Value};
 /// let u = uuid::Uuid::nil();
 /// assert_eq!(to_value(&Uuid(u))?, Value::Uuid(u));
 /// # Ok::<(), flask_session_cookie::Error>(())
@@ -125,7 +134,7 @@ impl Serialize for Uuid {
 impl<'de> Deserialize<'de> for Uuid {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        crate::tagged::tags::parse_uuid(&s)
+        python::parse_uuid(&s)
             .map(Uuid)
             .ok_or_else(|| de::Error::custom(format!("{s:?} is not a UUID")))
     }
@@ -138,7 +147,7 @@ impl<'de> Deserialize<'de> for Uuid {
 /// date (`Tue, 02 Jan 2024 03:04:05 GMT`).
 ///
 /// ```
-/// use flask_session_cookie::{serde::to_value, tags::DateTime, Value};
+/// use flask_session_cookie::{to_value, tags::DateTime, Value};
 /// use time::macros::datetime;
 /// let dt = datetime!(2024-01-02 03:04:05 UTC);
 /// assert_eq!(to_value(&DateTime(dt))?, Value::DateTime(dt));
@@ -159,7 +168,7 @@ impl<'de> Deserialize<'de> for DateTime {
         let s = String::deserialize(d)?;
         OffsetDateTime::parse(&s, &Rfc3339)
             .ok()
-            .or_else(|| crate::tagged::tags::parse_http_date(&s))
+            .or_else(|| python::parse_http_date(&s))
             .map(DateTime)
             .ok_or_else(|| de::Error::custom(format!("{s:?} is not an RFC 3339 or HTTP date")))
     }
@@ -168,7 +177,7 @@ impl<'de> Deserialize<'de> for DateTime {
 /// A Python `tuple` of any length (tag ` t`); wrap a `Vec` or other sequence.
 ///
 /// ```
-/// use flask_session_cookie::{serde::to_value, tags::Tuple, Value};
+/// use flask_session_cookie::{to_value, tags::Tuple, Value};
 /// assert_eq!(to_value(&Tuple(vec![1]))?, Value::Tuple(vec![Value::from(1)]));
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```

@@ -10,23 +10,31 @@ const NOW: i64 = 1_700_000_000;
 
 fuzz_target!(|data: &[u8]| {
     // A key no corpus cookie was ever signed with.
-    let codec = SessionCodec::new(SecretKeys::new("forgery-target-key").with_fallback("forgery-old-key"))
-        .unwrap()
-        .with_max_age(None);
+    let codec =
+        SessionCodec::new(SecretKeys::new("forgery-target-key").with_fallback("forgery-old-key"))
+            .unwrap()
+            .with_max_age(None);
     let mut u = Unstructured::new(data);
 
     // 1. Random parts, joined like a cookie: never verifies.
     let parts: Vec<String> = Vec::arbitrary(&mut u).unwrap_or_default();
     let assembled = parts.join(".");
-    assert!(codec.open_at(&assembled, NOW).is_err(), "forged cookie verified: {assembled:?}");
+    assert!(
+        codec.open_at(&assembled, NOW).is_err(),
+        "forged cookie verified: {assembled:?}"
+    );
 
     // 2. A freshly signed session always verifies...
     let entries: Vec<(String, String)> = Vec::arbitrary(&mut u).unwrap_or_default();
     let session: Session = entries.into_iter().collect();
     let ts = u.int_in_range(0i64..=4_000_000_000).unwrap_or(NOW);
-    let cookie = codec.encode_at(&session, ts).expect("strings always encode");
-    let opened = codec.open_at(&cookie, NOW).expect("a fresh cookie must verify");
-    assert_eq!(opened.session, session);
+    let cookie = codec
+        .encode_at(&session, ts)
+        .expect("strings always encode");
+    let opened = codec
+        .open_at(&cookie, NOW)
+        .expect("a fresh cookie must verify");
+    assert_eq!(opened.value, session);
     // ...and no single-byte change survives.
     if cookie.is_empty() {
         return;
@@ -39,5 +47,8 @@ fuzz_target!(|data: &[u8]| {
     }
     mutated[at] = byte;
     let mutated = String::from_utf8_lossy(&mutated).into_owned();
-    assert!(codec.open_at(&mutated, NOW).is_err(), "{cookie:?} changed at {at} to {mutated:?} still verifies");
+    assert!(
+        codec.open_at(&mutated, NOW).is_err(),
+        "{cookie:?} changed at {at} to {mutated:?} still verifies"
+    );
 });

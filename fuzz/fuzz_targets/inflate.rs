@@ -20,7 +20,11 @@ fn general(data: &[u8]) -> Option<Vec<u8>> {
 fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     if inflate_fixed(data, CAP, &mut out).is_some() {
-        assert_eq!(general(data).as_deref(), Some(&out[..]), "fast path accepted what zlib does not");
+        assert_eq!(
+            general(data).as_deref(),
+            Some(&out[..]),
+            "fast path accepted what zlib does not"
+        );
     }
     // The same bytes as an input to compress: small ones give fixed-code streams.
     let mut z = Vec::new();

@@ -5,17 +5,20 @@
 
 use std::collections::BTreeMap;
 
-use flask_session_cookie::{ErrorKind, JsonFormat, Limits, Value};
+use flask_session_cookie::json::JsonFormat;
+use flask_session_cookie::{ErrorKind, Limits, Value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let limits = Limits::new();
 
     // Typed reading agrees with the tree, success or failure.
     let via_tree: Result<BTreeMap<String, Value>, _> = JsonFormat::flask()
         .loads(text, &limits)
-        .and_then(flask_session_cookie::serde::from_value);
+        .and_then(flask_session_cookie::from_value);
     let direct: Result<BTreeMap<String, Value>, _> = JsonFormat::flask().loads_as(text, &limits);
     match (&via_tree, &direct) {
         (Ok(a), Ok(b)) => assert!(
@@ -26,8 +29,14 @@ fuzz_target!(|data: &[u8]| {
         _ => panic!("{text:?}: tree {via_tree:?} vs one pass {direct:?}"),
     }
 
-    for format in [JsonFormat::flask(), JsonFormat::plain(), JsonFormat::flask().with_ensure_ascii(false)] {
-        let Ok(value) = format.loads(text, &limits) else { continue };
+    for format in [
+        JsonFormat::flask(),
+        JsonFormat::plain(),
+        JsonFormat::flask().with_ensure_ascii(false),
+    ] {
+        let Ok(value) = format.loads(text, &limits) else {
+            continue;
+        };
         let dumped = match format.dumps(&value, &limits) {
             Ok(d) => d,
             // Only a datetime outside years 1-9999 in UTC cannot be written back.
@@ -37,7 +46,10 @@ fuzz_target!(|data: &[u8]| {
         let again = format
             .loads(&dumped, &limits)
             .unwrap_or_else(|e| panic!("{text:?} dumped as {dumped:?}, which does not parse: {e}"));
-        assert!(again.same_as(&value), "{text:?} -> {dumped:?} reads back differently");
+        assert!(
+            again.same_as(&value),
+            "{text:?} -> {dumped:?} reads back differently"
+        );
         let dumped_again = format.dumps(&again, &limits).expect("dumps twice");
         assert_eq!(dumped, dumped_again, "{text:?}: dump is not stable");
     }

@@ -15,9 +15,10 @@ use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use flask_session_cookie::itsdangerous::{Digest, KeyDerivation, SignerConfig};
+use flask_session_cookie::json::JsonFormat;
 use flask_session_cookie::{
-    Dict, Digest, Error, ErrorKind, JsonFormat, KeyDerivation, Limits, SecretKey, SecretKeys,
-    Session, SessionCodec, SignerConfig, Value, dangerous,
+    Dict, Error, ErrorKind, Limits, SecretKey, SecretKeys, Session, SessionCodec, Value, dangerous,
 };
 
 /// A sample cookie for trying the tool: spec §6's flashes cookie, key `dev-secret`,
@@ -57,7 +58,7 @@ struct KeyArgs {
     /// A key from SECRET_KEY_FALLBACKS; repeat in the order of that list.
     #[arg(long, value_name = "KEY")]
     fallback: Vec<String>,
-    /// Salt [default: cookie-session].
+    /// Salt.
     #[arg(long, default_value = "cookie-session")]
     salt: String,
     /// HMAC digest.
@@ -83,7 +84,7 @@ struct DecodeArgs {
     #[command(flatten)]
     keys: KeyArgs,
     /// Max age in seconds (Flask's PERMANENT_SESSION_LIFETIME).
-    #[arg(long, default_value_t = flask_session_cookie::DEFAULT_MAX_AGE, conflicts_with = "no_max_age")]
+    #[arg(long, default_value_t = SessionCodec::DEFAULT_MAX_AGE, conflicts_with = "no_max_age")]
     max_age: u64,
     /// Accept cookies of any age.
     #[arg(long)]
@@ -307,11 +308,11 @@ fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let opened = codec.open_at(&cookie, now)?;
     let header = Header {
         verified: Some(opened.key.to_string()),
-        timestamp: Some(opened.timestamp),
+        timestamp: opened.timestamp,
         now,
         compressed: opened.compressed,
     };
-    print_session(opened.session.as_dict(), args.format, &header)
+    print_session(opened.value.as_dict(), args.format, &header)
 }
 
 fn sample() -> Result<(), Failure> {
@@ -322,11 +323,11 @@ fn sample() -> Result<(), Failure> {
     let opened = codec.open_at(SAMPLE_COOKIE, 1_700_000_000)?;
     let header = Header {
         verified: Some(opened.key.to_string()),
-        timestamp: Some(opened.timestamp),
+        timestamp: opened.timestamp,
         now: 1_700_000_000,
         compressed: opened.compressed,
     };
-    print_session(opened.session.as_dict(), OutputFormat::Pretty, &header)
+    print_session(opened.value.as_dict(), OutputFormat::Pretty, &header)
 }
 
 fn encode(args: EncodeArgs) -> Result<(), Failure> {

@@ -1,0 +1,201 @@
+//! Secret keys: Flask's `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, and which of them
+//! verified a token.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// A secret key: the bytes of Flask's `SECRET_KEY` (a `str` is taken as its UTF-8 bytes,
+/// as itsdangerous' `want_bytes` does).
+///
+/// The bytes are zeroized on drop and never shown by `Debug`.
+///
+/// ```
+/// use flask_session_cookie::SecretKey;
+///
+/// let from_str = SecretKey::from("dev-secret");
+/// let from_bytes = SecretKey::from(b"dev-secret".to_vec());
+/// assert_eq!(from_str.as_bytes(), from_bytes.as_bytes());
+/// assert_eq!(format!("{from_str:?}"), "SecretKey(<redacted>)");
+/// ```
+#[derive(Clone)]
+pub struct SecretKey(Zeroizing<Vec<u8>>);
+
+impl SecretKey {
+    /// The key's bytes.
+    ///
+    /// ```
+    /// let key = flask_session_cookie::SecretKey::from(&[1u8, 2, 3][..]);
+    /// assert_eq!(key.as_bytes(), &[1, 2, 3]);
+    /// ```
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+impl From<&str> for SecretKey {
+    fn from(s: &str) -> Self {
+        SecretKey(Zeroizing::new(s.as_bytes().to_vec()))
+    }
+}
+
+impl From<String> for SecretKey {
+    fn from(s: String) -> Self {
+        SecretKey(Zeroizing::new(s.into_bytes()))
+    }
+}
+
+impl From<&String> for SecretKey {
+    fn from(s: &String) -> Self {
+        SecretKey::from(s.as_str())
+    }
+}
+
+impl From<&[u8]> for SecretKey {
+    fn from(b: &[u8]) -> Self {
+        SecretKey(Zeroizing::new(b.to_vec()))
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for SecretKey {
+    fn from(b: &[u8; N]) -> Self {
+        SecretKey(Zeroizing::new(b.to_vec()))
+    }
+}
+
+impl From<Vec<u8>> for SecretKey {
+    fn from(b: Vec<u8>) -> Self {
+        SecretKey(Zeroizing::new(b))
+    }
+}
+
+/// The secret keys of an app: the current key, which signs, and older keys that
+/// still verify — Flask's `SECRET_KEY` and `SECRET_KEY_FALLBACKS`.
+///
+/// Verification tries the current key first, then the fallbacks from the last one
+/// listed to the first, as Flask ≥ 3.1.1 does.
+///
+/// ```
+/// use flask_session_cookie::SecretKeys;
+///
+/// let keys = SecretKeys::new("new-secret").with_fallback("older").with_fallback("old");
+/// assert_eq!(keys.len(), 3);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SecretKeys {
+    current: SecretKey,
+    fallbacks: Vec<SecretKey>,
+}
+
+impl SecretKeys {
+    /// Keys with `current` as the only key (Flask's `SECRET_KEY`).
+    ///
+    /// ```
+    /// let keys = flask_session_cookie::SecretKeys::new("dev-secret");
+    /// assert_eq!(keys.len(), 1);
+    /// ```
+    pub fn new(current: impl Into<SecretKey>) -> Self {
+        SecretKeys {
+            current: current.into(),
+            fallbacks: Vec::new(),
+        }
+    }
+
+    /// Adds a key to the end of the fallback list, in the order of Flask's
+    /// `SECRET_KEY_FALLBACKS` (oldest first; the last one is tried first).
+    ///
+    /// ```
+    /// let keys = flask_session_cookie::SecretKeys::new("dev-secret").with_fallback("old-secret");
+    /// assert_eq!(keys.len(), 2);
+    /// ```
+    #[must_use]
+    pub fn with_fallback(mut self, key: impl Into<SecretKey>) -> Self {
+        self.fallbacks.push(key.into());
+        self
+    }
+
+    /// Builds keys from an itsdangerous-style list ordered oldest to newest: the last
+    /// key signs. Fails with a [`Config`](crate::ErrorKind::Config) error when the list is empty.
+    ///
+    /// ```
+    /// use flask_session_cookie::SecretKeys;
+    ///
+    /// let keys = SecretKeys::from_oldest_to_newest(["old-secret", "dev-secret"])?;
+    /// assert_eq!(keys.len(), 2);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn from_oldest_to_newest<K: Into<SecretKey>>(
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<Self> {
+        let mut keys: Vec<SecretKey> = keys.into_iter().map(Into::into).collect();
+        let current = keys
+            .pop()
+            .ok_or_else(|| Error::config("at least one secret key is needed"))?;
+        Ok(SecretKeys {
+            current,
+            fallbacks: keys,
+        })
+    }
+
+    /// How many keys there are, the current one included.
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::SecretKeys::new("k").len(), 1);
+    /// ```
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        1 + self.fallbacks.len()
+    }
+
+    /// Keys in verification order: current, then fallbacks from last to first.
+    pub(super) fn verification_order(&self) -> impl Iterator<Item = (KeyUsed, &SecretKey)> {
+        std::iter::once((KeyUsed::Current, &self.current)).chain(
+            self.fallbacks
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, k)| (KeyUsed::Fallback(i), k)),
+        )
+    }
+}
+
+impl<K: Into<SecretKey>> From<K> for SecretKeys {
+    fn from(key: K) -> Self {
+        SecretKeys::new(key)
+    }
+}
+
+/// Which key verified a token.
+///
+/// ```
+/// use flask_session_cookie::{KeyUsed, SecretKeys, SessionCodec};
+///
+/// let codec = SessionCodec::new(SecretKeys::new("dev-secret").with_fallback("old-secret"))?;
+/// let decoded = codec.open_at("eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.sMoyEzU2dlrtSHXvXm8qA2jAnjs", 1_700_000_000)?;
+/// assert_eq!(decoded.key, KeyUsed::Fallback(0));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyUsed {
+    /// The current key (`SECRET_KEY`).
+    Current,
+    /// The fallback at this index of the list as given (`SECRET_KEY_FALLBACKS[i]`).
+    Fallback(usize),
+}
+
+impl fmt::Display for KeyUsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyUsed::Current => f.write_str("the current secret key"),
+            KeyUsed::Fallback(i) => write!(f, "fallback key #{i}"),
+        }
+    }
+}

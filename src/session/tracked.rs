@@ -1,0 +1,383 @@
+//! A session during one request, tracked as Flask tracks it: [`TrackedSession`],
+//! and the shared handle that framework glue gives handlers, [`FlaskSession`].
+
+use std::cell::Cell;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::Session;
+use crate::error::Result;
+use crate::value::Value;
+
+/// A session during one request, tracking what Flask tracks: whether it was
+/// *accessed* (any use, as Flask 3.1.3 counts it) and *modified* (any top-level
+/// change, even to the same value).
+///
+/// It dereferences to [`Session`]: reading through it marks it accessed, any `&mut`
+/// use marks it modified too, so every [`Session`] method is available with Flask's
+/// tracking. [`take_flashes`](TrackedSession::take_flashes) is the one exception
+/// written here: as in Flask, it modifies the session only when there were flashes.
+///
+/// ```
+/// use flask_session_cookie::session::TrackedSession;
+///
+/// let mut s = TrackedSession::new(Default::default());
+/// assert!(!s.accessed() && !s.modified());
+/// assert!(s.take_flashes().is_empty());
+/// assert!(s.accessed() && !s.modified());
+/// s.flash("Saved.");
+/// assert_eq!(s.take_flashes(), [("message".to_owned(), "Saved.".to_owned())]);
+/// assert!(s.modified());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TrackedSession {
+    session: Session,
+    accessed: Cell<bool>,
+    modified: bool,
+}
+
+impl TrackedSession {
+    /// Tracks `session`, not yet accessed or modified.
+    ///
+    /// ```
+    /// let s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(!s.modified());
+    /// ```
+    pub fn new(session: Session) -> Self {
+        TrackedSession {
+            session,
+            accessed: Cell::new(false),
+            modified: false,
+        }
+    }
+
+    /// Flask's `get_flashed_messages(with_categories=True)`: removes `_flashes` from
+    /// the session (modifying it only when there were any) and returns them as
+    /// `(category, message)` pairs.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(s.take_flashes().is_empty());
+    /// assert!(!s.modified());
+    /// ```
+    pub fn take_flashes(&mut self) -> Vec<(String, String)> {
+        if !self.contains_key(Session::FLASHES_KEY) {
+            return Vec::new();
+        }
+        self.session_mut().take_flashes()
+    }
+
+    /// The session, to change (marks it accessed and modified); the same as `&mut *s`.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// s.session_mut().insert("a", 1);
+    /// assert!(s.modified());
+    /// ```
+    pub fn session_mut(&mut self) -> &mut Session {
+        self.accessed.set(true);
+        self.modified = true;
+        &mut self.session
+    }
+
+    /// Whether the session was used in this request.
+    ///
+    /// ```
+    /// let s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(!s.accessed());
+    /// ```
+    pub fn accessed(&self) -> bool {
+        self.accessed.get()
+    }
+
+    /// Whether the session was changed in this request.
+    ///
+    /// ```
+    /// let s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(!s.modified());
+    /// ```
+    pub fn modified(&self) -> bool {
+        self.modified
+    }
+
+    /// Marks the session modified (Flask's `session.modified = True`, for changes
+    /// made inside nested values that Flask cannot see).
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// s.mark_modified();
+    /// assert!(s.modified());
+    /// ```
+    pub fn mark_modified(&mut self) {
+        self.modified = true;
+    }
+
+    /// The session without marking it accessed (for the code that saves it).
+    ///
+    /// ```
+    /// let s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(s.untracked().is_empty() && !s.accessed());
+    /// ```
+    pub fn untracked(&self) -> &Session {
+        &self.session
+    }
+
+    /// The session, leaving tracking behind.
+    ///
+    /// ```
+    /// let s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(s.into_session().is_empty());
+    /// ```
+    pub fn into_session(self) -> Session {
+        self.session
+    }
+}
+
+impl Deref for TrackedSession {
+    type Target = Session;
+
+    /// Marks the session accessed.
+    fn deref(&self) -> &Session {
+        self.accessed.set(true);
+        &self.session
+    }
+}
+
+impl DerefMut for TrackedSession {
+    /// Marks the session accessed and modified.
+    fn deref_mut(&mut self) -> &mut Session {
+        self.session_mut()
+    }
+}
+
+/// The session of the current request, as framework glue hands it to handlers
+/// ([`axum`](crate::axum) extracts it). Cheap to clone; all clones share one
+/// [`TrackedSession`]. Every method counts as an access (`Vary: Cookie`), every
+/// change as a modification (a new `Set-Cookie`), as in Flask.
+///
+/// ```
+/// use flask_session_cookie::session::FlaskSession;
+///
+/// let session = FlaskSession::detached(Default::default());
+/// session.insert("_user_id", "42");
+/// session.set_permanent(true);
+/// session.flash("Welcome back!");
+/// assert_eq!(session.get_as::<String>("_user_id")?.as_deref(), Some("42"));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FlaskSession(Arc<Mutex<TrackedSession>>);
+
+impl FlaskSession {
+    /// A handle over `tracked` (what framework glue makes per request).
+    pub(crate) fn from_tracked(tracked: TrackedSession) -> Self {
+        FlaskSession(Arc::new(Mutex::new(tracked)))
+    }
+
+    /// A session handle not attached to a request (for tests and examples).
+    ///
+    /// ```
+    /// let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.insert("a", 1);
+    /// ```
+    pub fn detached(session: Session) -> Self {
+        FlaskSession::from_tracked(TrackedSession::new(session))
+    }
+
+    /// The tracked session, locked (for the code that saves it, and for several
+    /// operations in one go).
+    ///
+    /// ```
+    /// let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// let mut tracked = session.lock();
+    /// tracked.insert("a", 1);
+    /// tracked.insert("b", 2);
+    /// assert!(tracked.modified());
+    /// ```
+    pub fn lock(&self) -> MutexGuard<'_, TrackedSession> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reads the session (marks it accessed).
+    ///
+    /// ```
+    /// let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// assert_eq!(session.with(|s| s.len()), 0);
+    /// ```
+    pub fn with<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
+        f(&self.lock())
+    }
+
+    /// Changes the session in place (marks it modified).
+    ///
+    /// ```
+    /// let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// let n = session.modify(|s| { s.insert("visits", 1); s.len() });
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn modify<R>(&self, f: impl FnOnce(&mut Session) -> R) -> R {
+        f(self.lock().session_mut())
+    }
+
+    /// A copy of the value under `key`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// assert!(session.get("user_id").is_none());
+    /// ```
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.with(|s| s.get(key).cloned())
+    }
+
+    /// The value under `key` as your type (`Ok(None)` when absent); see
+    /// [`Session::get_as`].
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.insert("n", 5);
+    /// assert_eq!(session.get_as::<u32>("n")?, Some(5));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        self.with(|s| s.get_as(key))
+    }
+
+    /// Sets `key`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.insert("user_id", 42);
+    /// ```
+    pub fn insert(&self, key: impl AsRef<str>, value: impl Into<Value>) -> Option<Value> {
+        self.modify(|s| s.insert(key, value))
+    }
+
+    /// Sets `key` to your type, tagged as Flask would write it; see
+    /// [`Session::insert_as`].
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.insert_as("cart", &vec![(1, 2)])?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn insert_as<T: Serialize + ?Sized>(
+        &self,
+        key: impl AsRef<str>,
+        value: &T,
+    ) -> Result<Option<Value>> {
+        let value = crate::to_value(value)?;
+        Ok(self.insert(key, value))
+    }
+
+    /// Removes `key` (marks the session modified, as Flask's `pop` does).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// assert!(session.remove("x").is_none());
+    /// ```
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.modify(|s| s.remove(key))
+    }
+
+    /// Empties the session: the response deletes the cookie (Flask's logout).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.clear();
+    /// ```
+    pub fn clear(&self) {
+        self.modify(Session::clear);
+    }
+
+    /// `session.permanent`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// assert!(!session.permanent());
+    /// ```
+    pub fn permanent(&self) -> bool {
+        self.with(Session::permanent)
+    }
+
+    /// Sets `session.permanent`: the cookie gets `Expires` (now + lifetime).
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.set_permanent(true);
+    /// ```
+    pub fn set_permanent(&self, permanent: bool) {
+        self.modify(|s| s.set_permanent(permanent));
+    }
+
+    /// Flask's `flash(message)`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.flash("Saved.");
+    /// ```
+    pub fn flash(&self, message: impl Into<String>) {
+        self.modify(|s| s.flash(message));
+    }
+
+    /// Flask's `flash(message, category)`.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.flash_with_category("error", "Failed.");
+    /// ```
+    pub fn flash_with_category(&self, category: impl Into<String>, message: impl Into<String>) {
+        self.modify(|s| s.flash_with_category(category, message));
+    }
+
+    /// Flask's `get_flashed_messages(with_categories=True)`: consumes them; see
+    /// [`TrackedSession::take_flashes`].
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.flash("Saved.");
+    /// assert_eq!(session.take_flashes().len(), 1);
+    /// assert!(session.take_flashes().is_empty());
+    /// ```
+    pub fn take_flashes(&self) -> Vec<(String, String)> {
+        self.lock().take_flashes()
+    }
+
+    /// A copy of the whole session.
+    ///
+    /// ```
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// assert!(session.snapshot().is_empty());
+    /// ```
+    pub fn snapshot(&self) -> Session {
+        self.with(Session::clone)
+    }
+
+    /// The whole session as your type; see [`Session::read_as`].
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// struct Login { _user_id: Option<String> }
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// assert!(session.read_as::<Login>()?._user_id.is_none());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn read_as<T: DeserializeOwned>(&self) -> Result<T> {
+        self.with(Session::read_as)
+    }
+
+    /// Replaces the whole session with your type; see [`Session::write_as`].
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// struct Login { _user_id: String }
+    /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.write_as(&Login { _user_id: "42".into() })?;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn write_as<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        self.modify(|s| s.write_as(value))
+    }
+}

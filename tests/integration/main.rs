@@ -1,0 +1,24 @@
+//! The integration tests, in one binary (one link of tokio, axum and reqwest instead
+//! of one per file). Each module is a topic; the live ones start a real Flask on
+//! 127.0.0.1 from the venv `scripts/flask-venv` makes.
+
+mod common;
+
+#[cfg(feature = "axum")]
+mod axum_layer;
+#[cfg(feature = "cli")]
+mod cli;
+mod cookie_headers;
+mod differential;
+mod flask_versions;
+mod golden;
+mod hostile_smoke;
+mod itsdangerous;
+mod json_dialect;
+mod limits;
+mod live;
+mod malformed;
+mod secrets;
+#[cfg(feature = "axum")]
+mod shared_login;
+mod typed;
