@@ -368,7 +368,7 @@ pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
         yy += if yy > 68 { 1900 } else { 2000 };
     }
     let tz = tz.to_uppercase();
-    let mut offset: Option<i64> = match tz.as_str() {
+    let offset: Option<i64> = match tz.as_str() {
         "UT" | "UTC" | "GMT" | "Z" => Some(0),
         "AST" | "EDT" => Some(-400),
         "ADT" => Some(-300),
@@ -379,20 +379,24 @@ pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
         "MDT" => Some(-600),
         "PST" => Some(-800),
         "PDT" => Some(-700),
-        _ => {
-            let v = py_int(&tz);
-            if v == Some(0) && tz.starts_with('-') {
-                None
-            } else {
-                v
-            }
-        }
+        _ => match py_int(&tz) {
+            Some(0) if tz.starts_with('-') => None,
+            Some(v) => Some(v),
+            // An integer past 64 bits makes an offset Python cannot build
+            // (`OverflowError`): no date.
+            None if looks_like_int(&tz) => return None,
+            None => None,
+        },
     };
-    if let Some(o) = offset.filter(|o| *o != 0) {
-        let sign = o.signum();
-        let a = o.abs();
-        offset = Some(sign.checked_mul((a / 100).checked_mul(3600)?.checked_add((a % 100) * 60)?)?);
-    }
+    // -0500 -> -18000 seconds, as `email.utils` converts it; in i128, so that no
+    // 64-bit offset (i64::MIN included) can overflow.
+    let seconds: i128 = match offset {
+        Some(o) if o != 0 => {
+            let a = i128::from(o.unsigned_abs());
+            i128::from(o.signum()) * ((a / 100) * 3600 + (a % 100) * 60)
+        }
+        _ => 0,
+    };
     // datetime(...) range checks: Python raises ValueError, Werkzeug returns None.
     let year = i32::try_from(yy).ok().filter(|y| (1..=9999).contains(y))?;
     let month = Month::try_from(u8::try_from(month % 12 + 1).ok()?).ok()?;
@@ -403,13 +407,19 @@ pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
         u8::try_from(tss).ok()?,
     )
     .ok()?;
-    let seconds = offset.unwrap_or(0);
     // timezone(timedelta) requires a strictly smaller magnitude than a day.
     if seconds.abs() >= 86_400 {
         return None;
     }
     let offset = UtcOffset::from_whole_seconds(i32::try_from(seconds).ok()?).ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+}
+
+/// Whether `text` has the plain form of a Python `int` (whatever its size).
+fn looks_like_int(text: &str) -> bool {
+    let t = text.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Python's `int(text)` for the plain forms: optional sign, ASCII digits, and

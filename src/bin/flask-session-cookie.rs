@@ -208,11 +208,21 @@ fn secret_keys(args: &KeyArgs) -> Result<Option<SecretKeys>, Failure> {
         (Some(s), None) => Some(SecretKey::from(s.as_str())),
         (None, None) => None,
     };
-    Ok(current.map(|c| {
+    // An empty key (`--secret ""`, an empty FLASK_SECRET_KEY or key file) is no key:
+    // Flask refuses it, and anybody can sign with it.
+    let Some(current) = current.filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    if args.fallback.iter().any(String::is_empty) {
+        return Err(Failure::Usage(
+            "a --fallback key is empty: it would accept cookies anybody can sign".into(),
+        ));
+    }
+    Ok(Some(
         args.fallback
             .iter()
-            .fold(SecretKeys::new(c), |k, f| k.with_fallback(f.as_str()))
-    }))
+            .fold(SecretKeys::new(current), |k, f| k.with_fallback(f.as_str())),
+    ))
 }
 
 fn signer_config(args: &KeyArgs) -> Result<SignerConfig, Failure> {

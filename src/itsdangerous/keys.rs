@@ -24,6 +24,24 @@ use crate::error::{Error, Result};
 pub struct SecretKey(Zeroizing<Vec<u8>>);
 
 impl SecretKey {
+    /// The key's length in bytes.
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::SecretKey::from("dev").len(), 3);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the key is empty (Flask refuses an empty `SECRET_KEY`).
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::SecretKey::from("").is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The key's bytes.
     ///
     /// ```
@@ -153,6 +171,26 @@ impl SecretKeys {
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         1 + self.fallbacks.len()
+    }
+
+    /// The current key (`SECRET_KEY`): the one that signs.
+    ///
+    /// ```
+    /// let keys = flask_session_cookie::SecretKeys::new("new").with_fallback("old");
+    /// assert_eq!(keys.current().as_bytes(), b"new");
+    /// ```
+    pub fn current(&self) -> &SecretKey {
+        &self.current
+    }
+
+    /// The fallback keys, in the order of `SECRET_KEY_FALLBACKS` (oldest first).
+    ///
+    /// ```
+    /// let keys = flask_session_cookie::SecretKeys::new("new").with_fallback("old");
+    /// assert_eq!(keys.fallbacks()[0].as_bytes(), b"old");
+    /// ```
+    pub fn fallbacks(&self) -> &[SecretKey] {
+        &self.fallbacks
     }
 
     /// Keys in verification order: current, then fallbacks from last to first.

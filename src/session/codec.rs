@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Session, into_session_dict, session_top, to_session_dict};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::itsdangerous::{
     Clock, Loaded, SecretKeys, SignerConfig, TimestampSigner, UrlSafeTimedSerializer,
 };
@@ -53,6 +53,11 @@ impl SessionCodec {
 
     /// A codec with Flask's defaults and these keys.
     ///
+    /// Fails with a [`Config`](crate::ErrorKind::Config) error when a key is empty:
+    /// Flask opens and writes no session without a `SECRET_KEY`, and a cookie signed
+    /// with an empty key is one anybody can make (an empty fallback key would accept
+    /// those, so it is refused too).
+    ///
     /// ```
     /// let codec = flask_session_cookie::SessionCodec::new("dev-secret")?;
     /// assert_eq!(codec.max_age(), Some(2_678_400));
@@ -73,6 +78,8 @@ impl SessionCodec {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn with_signer_config(keys: impl Into<SecretKeys>, config: SignerConfig) -> Result<Self> {
+        let keys = keys.into();
+        refuse_empty_keys(&keys)?;
         let signer = TimestampSigner::new(keys, config)?;
         Ok(SessionCodec {
             serializer: UrlSafeTimedSerializer::from_signer(signer)
@@ -374,4 +381,20 @@ impl SessionCodec {
     pub fn encode_as_at<T: Serialize + ?Sized>(&self, value: &T, timestamp: i64) -> Result<String> {
         self.encode_dict_at(&to_session_dict(value)?, timestamp)
     }
+}
+
+/// Flask's rule for a missing `SECRET_KEY`, and the same for a fallback.
+pub(crate) fn refuse_empty_keys(keys: &SecretKeys) -> Result<()> {
+    if keys.current().is_empty() {
+        return Err(Error::config(
+            "the secret key is empty: Flask opens and writes no session without \
+             SECRET_KEY, and anybody can sign a cookie with an empty key",
+        ));
+    }
+    if let Some(i) = keys.fallbacks().iter().position(|k| k.is_empty()) {
+        return Err(Error::config(format!(
+            "fallback key #{i} is empty: it would accept cookies anybody can sign"
+        )));
+    }
+    Ok(())
 }

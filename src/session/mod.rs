@@ -407,7 +407,10 @@ pub(crate) fn into_session_dict(value: Value) -> Result<Dict> {
         Value::Dict(d) => Ok(d),
         Value::None => Ok(Dict::new()),
         Value::List(items) | Value::Tuple(items) => {
-            let mut d = Dict::new();
+            // Collected, then sorted once (the last of duplicate keys wins, as in
+            // `dict(pairs)`): inserting one by one would shift the vector on every
+            // key that sorts first.
+            let mut entries = Vec::with_capacity(items.len());
             for item in items {
                 let (k, v) = match item {
                     Value::List(pair) | Value::Tuple(pair) if pair.len() == 2 => {
@@ -425,9 +428,9 @@ pub(crate) fn into_session_dict(value: Value) -> Result<Dict> {
                     }
                     _ => return Err(not_a_dict("a sequence that is not of pairs")),
                 };
-                d.insert(k, v);
+                entries.push((k, v));
             }
-            Ok(d)
+            Ok(entries.into_iter().collect())
         }
         other => Err(not_a_dict(other.type_name())),
     }

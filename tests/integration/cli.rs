@@ -420,3 +420,33 @@ fn sample_runs() {
         "{out}"
     );
 }
+
+/// Regression: `--secret ""` and an empty FLASK_SECRET_KEY verified cookies signed
+/// with the empty key. An empty key is now a missing key (exit 2, the usual message).
+#[test]
+fn empty_secret_is_a_missing_secret() {
+    let empty_file = std::env::temp_dir().join(format!("fsc-empty-key-{}", std::process::id()));
+    std::fs::write(&empty_file, b"\n").unwrap();
+    let file = empty_file.to_str().unwrap();
+    for (args, env) in [
+        (vec!["decode", "--secret", "", USER], vec![]),
+        (vec!["decode", USER], vec![("FLASK_SECRET_KEY", "")]),
+        (vec!["decode", "--secret-file", file, USER], vec![]),
+        (vec!["encode", "--secret", "", "{}"], vec![]),
+        (vec!["encode", "{\"a\":1}"], vec![("FLASK_SECRET_KEY", "")]),
+    ] {
+        let out = run(&args, None, &env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}: {stderr}");
+        assert!(stderr.contains("a secret key is needed"), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(
+        &["decode", "--secret", "dev-secret", "--fallback", "", USER],
+        None,
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fallback key is empty"));
+    std::fs::remove_file(&empty_file).unwrap();
+}

@@ -12,6 +12,7 @@ mod cookie_headers;
 mod differential;
 mod flask_versions;
 mod golden;
+mod hardening;
 mod hostile_smoke;
 mod itsdangerous;
 mod json_dialect;
