@@ -232,3 +232,67 @@ async fn layer_saves_with_the_codec_clock() {
         Some(&flask_session_cookie::Value::from(42))
     );
 }
+
+/// Regression: the layer read `Cookie` differently from Werkzeug. A header that was
+/// not UTF-8 (another app's `tracker=café`) was skipped, logging the user out on the
+/// Rust side only; with two headers a later `session` won; a bare `session` was not
+/// the empty value it is to Werkzeug.
+#[tokio::test]
+async fn cookie_header_is_read_as_werkzeug_reads_it() {
+    async fn read(session: FlaskSession) -> String {
+        session
+            .get_as::<i64>("n")
+            .ok()
+            .flatten()
+            .map_or("none".into(), |n| n.to_string())
+    }
+    let good = cookie_with(7, false);
+    let other = cookie_with(8, false);
+    let app = || -> Router {
+        Router::new()
+            .route("/", get(read))
+            .layer(SessionLayer::new(codec()))
+    };
+    let cases: Vec<(Vec<Vec<u8>>, &str)> = vec![
+        (vec![format!("tracker=caf\u{e9}; {good}").into_bytes()], "7"),
+        (
+            vec![[b"tracker=caf\xe9; ".as_slice(), good.as_bytes()].concat()],
+            "7",
+        ),
+        (
+            vec![good.clone().into_bytes(), other.clone().into_bytes()],
+            "7",
+        ),
+        (vec![b"a=1".to_vec(), other.clone().into_bytes()], "8"),
+        (vec![format!("session; {good}").into_bytes()], "none"),
+        // An unterminated quote is text Werkzeug skips up to the next `;`.
+        (
+            vec![format!("session=\"{}; {other}", &good["session=".len()..]).into_bytes()],
+            "8",
+        ),
+        (
+            vec![format!("session=\"{}\"", &good["session=".len()..]).into_bytes()],
+            "7",
+        ),
+    ];
+    for (headers, want) in cases {
+        let mut req = Request::builder().uri("/");
+        for h in &headers {
+            req = req.header("cookie", axum::http::HeaderValue::from_bytes(h).unwrap());
+        }
+        let resp = app()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let body = axum::body::to_bytes(resp.into_body(), 1024).await.unwrap();
+        assert_eq!(
+            body,
+            want,
+            "{:?}",
+            headers
+                .iter()
+                .map(|h| String::from_utf8_lossy(h))
+                .collect::<Vec<_>>()
+        );
+    }
+}

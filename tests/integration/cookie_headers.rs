@@ -43,3 +43,42 @@ fn attributes_in_werkzeug_order() {
         "sid=; Domain=example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Secure; HttpOnly; Path=/app; SameSite=None; Partitioned"
     );
 }
+
+/// Werkzeug's own `request.cookies` on 333 headers (raw bytes, quoted values,
+/// escapes, bare names, text its grammar skips, several headers): the same cookies,
+/// in the same order, with the same names and values.
+#[test]
+fn request_cookies_match_werkzeug() {
+    use flask_session_cookie::cookie::{find_request_cookie, request_cookies};
+    let data = crate::common::fixture("werkzeug_cookies.json");
+    let mut checked = 0;
+    for v in data["parse"].as_array().unwrap() {
+        let name = s(v, "name");
+        let headers: Vec<Vec<u8>> = v["headers_hex"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| crate::common::unhex(h.as_str().unwrap()))
+            .collect();
+        let want: Vec<(String, String)> = v["cookies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
+            .collect();
+        if let [header] = headers.as_slice() {
+            let ours: Vec<(String, String)> = request_cookies(header)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(ours, want, "{name}: {:?}", String::from_utf8_lossy(header));
+        }
+        let first = want
+            .iter()
+            .find(|(k, _)| k == "session")
+            .map(|(_, v)| v.as_str());
+        let found = find_request_cookie(headers.iter().map(Vec::as_slice), "session");
+        assert_eq!(found.as_deref(), first, "{name}: the session cookie");
+        checked += 1;
+    }
+    assert_eq!(checked, 333);
+}

@@ -57,3 +57,11 @@ impl Rng {
         self.below(100) < percent
     }
 }
+
+/// Bytes from hex text.
+pub fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}

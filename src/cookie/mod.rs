@@ -2,12 +2,17 @@
 //! `SESSION_COOKIE_*` settings, `Expires` for permanent sessions, the deletion cookie
 //! for an emptied session, and Flask's rule for when to send any of them
 //! (`SecureCookieSessionInterface.save_session`, Flask 3.1) — as header strings,
-//! for any framework. The `cookie` feature adds the same as [`Cookie`] values of the
-//! `cookie` crate.
+//! for any framework; and the request side, the `Cookie` header read exactly as
+//! Werkzeug reads it ([`find_request_cookie`]). The `cookie` feature adds the same as
+//! [`Cookie`] values of the `cookie` crate.
+
+mod request;
 
 use std::borrow::Cow;
 
 use time::OffsetDateTime;
+
+pub use request::{RequestCookies, find_request_cookie, request_cookies};
 
 /// The `cookie` crate's cookie type (feature `cookie`), re-exported.
 #[cfg(feature = "cookie")]
