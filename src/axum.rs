@@ -85,7 +85,7 @@ impl SessionLayer {
     ///
     /// ```
     /// use flask_session_cookie::{SessionCodec, axum::SessionLayer, cookie::CookieConfig};
-    /// let layer = SessionLayer::new(SessionCodec::new("k")?).with_cookie_config(CookieConfig::flask().with_name("s"));
+    /// let layer = SessionLayer::new(SessionCodec::new("k")?).with_cookie_config(CookieConfig::flask().with_name("s")?);
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     #[must_use]

@@ -6,12 +6,14 @@
 //! Werkzeug reads it ([`find_request_cookie`]). The `cookie` feature adds the same as
 //! [`Cookie`] values of the `cookie` crate.
 
+mod attributes;
 mod request;
 
 use std::borrow::Cow;
 
 use time::OffsetDateTime;
 
+pub use attributes::quote_value;
 pub use request::{RequestCookies, find_request_cookie, request_cookies};
 
 /// The `cookie` crate's cookie type (feature `cookie`), re-exported.
@@ -19,7 +21,7 @@ pub use request::{RequestCookies, find_request_cookie, request_cookies};
 #[cfg_attr(docsrs, doc(cfg(feature = "cookie")))]
 pub use ::cookie::Cookie;
 
-use crate::error::Result;
+use crate::error::{Error, Limit, Result};
 use crate::python;
 use crate::session::{SessionCodec, TrackedSession};
 
@@ -68,8 +70,10 @@ pub struct CookieConfig {
     secure: bool,
     same_site: Option<SameSite>,
     partitioned: bool,
-    lifetime: u64,
+    /// `None`: the codec's `max_age` (Flask's one `PERMANENT_SESSION_LIFETIME`).
+    lifetime: Option<u64>,
     refresh_each_request: bool,
+    max_size: Option<usize>,
 }
 
 impl Default for CookieConfig {
@@ -94,57 +98,71 @@ impl CookieConfig {
             secure: false,
             same_site: None,
             partitioned: false,
-            lifetime: SessionCodec::DEFAULT_MAX_AGE,
+            lifetime: None,
             refresh_each_request: true,
+            max_size: Some(Self::WERKZEUG_MAX_SIZE),
         }
     }
 
-    /// `SESSION_COOKIE_NAME`. Default: `session`.
+    /// Werkzeug's `max_cookie_size`: 4093 bytes, about what browsers keep of one
+    /// cookie. The default [`max_size`](CookieConfig::with_max_size).
     ///
     /// ```
-    /// let c = flask_session_cookie::cookie::CookieConfig::flask().with_name("my_session");
-    /// assert_eq!(c.name(), "my_session");
+    /// assert_eq!(flask_session_cookie::cookie::CookieConfig::WERKZEUG_MAX_SIZE, 4093);
     /// ```
-    #[must_use]
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Cow::Owned(name.into());
-        self
-    }
+    pub const WERKZEUG_MAX_SIZE: usize = 4093;
 
-    /// `SESSION_COOKIE_DOMAIN`. Default: none. As Werkzeug ≥ 2.3 writes it: a leading
-    /// `.` and a `:port` are dropped. Give internationalized names in punycode.
+    /// `SESSION_COOKIE_NAME`. Default: `session`.
+    ///
+    /// Fails with a [`Config`](crate::ErrorKind::Config) error for a name that is not
+    /// an RFC 6265 token (Werkzeug writes any name; a `;` or `=` in one would change
+    /// what the browser stores).
     ///
     /// ```
     /// use flask_session_cookie::cookie::CookieConfig;
-    /// let c = CookieConfig::flask().with_domain(Some(".Example.com:8080"));
-    /// assert_eq!(c.set_cookie_header("v", false, 0), "session=v; Domain=Example.com; HttpOnly; Path=/");
+    /// let c = CookieConfig::flask().with_name("my_session")?;
+    /// assert_eq!(c.name(), "my_session");
+    /// assert!(CookieConfig::flask().with_name("a; Domain=evil.example").is_err());
+    /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
-    #[must_use]
-    pub fn with_domain(mut self, domain: Option<&str>) -> Self {
-        self.domain = domain.map(|d| {
-            let d = d.strip_prefix('.').unwrap_or(d);
-            let d = match d.rsplit_once(':') {
-                Some((host, port))
-                    if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    host
-                }
-                _ => d,
-            };
-            d.to_owned()
-        });
-        self
+    pub fn with_name(mut self, name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        attributes::check_name(&name)?;
+        self.name = Cow::Owned(name);
+        Ok(self)
+    }
+
+    /// `SESSION_COOKIE_DOMAIN`. Default: none. As Werkzeug ≥ 2.3 writes it: leading
+    /// dots and a `:port` are dropped.
+    ///
+    /// Fails with a [`Config`](crate::ErrorKind::Config) error for what is not an
+    /// ASCII host name (give internationalized names in punycode, `xn--...`): Werkzeug
+    /// would write a `;` in it, and with it an attribute of the text's choosing.
+    ///
+    /// ```
+    /// use flask_session_cookie::cookie::CookieConfig;
+    /// let c = CookieConfig::flask().with_domain(Some(".Example.com:8080"))?;
+    /// assert_eq!(c.set_cookie_header("v", false, 0), "session=v; Domain=Example.com; HttpOnly; Path=/");
+    /// assert!(CookieConfig::flask().with_domain(Some("evil.example; Path=/x")).is_err());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn with_domain(mut self, domain: Option<&str>) -> Result<Self> {
+        self.domain = domain.map(attributes::clean_domain).transpose()?;
+        Ok(self)
     }
 
     /// `SESSION_COOKIE_PATH` (or Flask's `APPLICATION_ROOT`). Default: `/`.
+    /// Percent-encoded as Werkzeug encodes it, so no path can add an attribute.
     ///
     /// ```
     /// let c = flask_session_cookie::cookie::CookieConfig::flask().with_path("/app");
-    /// assert!(c.set_cookie_header("v", false, 0).contains("Path=/app"));
+    /// assert!(c.set_cookie_header("v", false, 0).ends_with("; Path=/app"));
+    /// let c = flask_session_cookie::cookie::CookieConfig::flask().with_path("/; Domain=evil.example");
+    /// assert!(c.set_cookie_header("v", false, 0).ends_with("; Path=/%3B%20Domain=evil.example"));
     /// ```
     #[must_use]
-    pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = Cow::Owned(path.into());
+    pub fn with_path(mut self, path: impl AsRef<str>) -> Self {
+        self.path = Cow::Owned(attributes::quote_path(path.as_ref()));
         self
     }
 
@@ -198,17 +216,44 @@ impl CookieConfig {
         self
     }
 
-    /// `PERMANENT_SESSION_LIFETIME` in seconds: `Expires` of a permanent session is now
-    /// plus this. Default: 31 days. (The codec's `max_age` is separate; Flask uses the
-    /// same setting for both.)
+    /// The lifetime of a permanent session's cookie in seconds: `Expires` is now plus
+    /// this. Default: `None`, which follows Flask: one `PERMANENT_SESSION_LIFETIME`
+    /// for both, so [`save`](CookieConfig::save) takes the codec's `max_age`
+    /// ([`SessionCodec::with_max_age`]; 31 days unless set), and the header methods
+    /// without a codec take 31 days. Set it only for a cookie that should outlive, or
+    /// die before, what the codec accepts.
     ///
     /// ```
-    /// let c = flask_session_cookie::cookie::CookieConfig::flask().with_lifetime(3600);
-    /// assert_eq!(c.lifetime(), 3600);
+    /// use flask_session_cookie::cookie::CookieConfig;
+    /// assert_eq!(CookieConfig::flask().lifetime(), None);
+    /// assert_eq!(CookieConfig::flask().with_lifetime(Some(3600)).lifetime(), Some(3600));
     /// ```
     #[must_use]
-    pub const fn with_lifetime(mut self, seconds: u64) -> Self {
+    pub const fn with_lifetime(mut self, seconds: Option<u64>) -> Self {
         self.lifetime = seconds;
+        self
+    }
+
+    /// The largest `Set-Cookie` header [`save`](CookieConfig::save) sends, or `None`
+    /// for no limit but the codec's own. Default:
+    /// [`WERKZEUG_MAX_SIZE`](CookieConfig::WERKZEUG_MAX_SIZE) (4093 bytes).
+    ///
+    /// A longer one is an error (a [`LimitExceeded`](crate::ErrorKind::LimitExceeded)
+    /// of [`CookieLength`](crate::error::Limit::CookieLength)), where Werkzeug only warns
+    /// and sends it: a browser drops such a cookie, and a cookie longer than the codec's
+    /// own `max_cookie_len` would be refused on the next request, so either way the
+    /// user would be logged out and the session lost without a word. An error shows the
+    /// problem where it is made (the axum layer answers 500 and logs it). A cookie over
+    /// the codec's `max_cookie_len` is refused whatever this says.
+    ///
+    /// ```
+    /// use flask_session_cookie::cookie::CookieConfig;
+    /// assert_eq!(CookieConfig::flask().max_size(), Some(4093));
+    /// assert_eq!(CookieConfig::flask().with_max_size(None).max_size(), None);
+    /// ```
+    #[must_use]
+    pub const fn with_max_size(mut self, max_size: Option<usize>) -> Self {
+        self.max_size = max_size;
         self
     }
 
@@ -234,13 +279,23 @@ impl CookieConfig {
         &self.name
     }
 
-    /// The permanent session lifetime in seconds.
+    /// The cookie's own lifetime, if set; see
+    /// [`with_lifetime`](CookieConfig::with_lifetime).
     ///
     /// ```
-    /// assert_eq!(flask_session_cookie::cookie::CookieConfig::flask().lifetime(), 2_678_400);
+    /// assert_eq!(flask_session_cookie::cookie::CookieConfig::flask().lifetime(), None);
     /// ```
-    pub const fn lifetime(&self) -> u64 {
+    pub const fn lifetime(&self) -> Option<u64> {
         self.lifetime
+    }
+
+    /// The largest `Set-Cookie` header [`save`](CookieConfig::save) sends.
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::cookie::CookieConfig::flask().max_size(), Some(4093));
+    /// ```
+    pub const fn max_size(&self) -> Option<usize> {
+        self.max_size
     }
 
     /// Whether a permanent session is re-sent on every request.
@@ -278,7 +333,7 @@ impl CookieConfig {
     fn push_head(&self, value: &str, out: &mut String) {
         out.push_str(&self.name);
         out.push('=');
-        out.push_str(value);
+        out.push_str(&quote_value(value));
         if let Some(domain) = &self.domain {
             out.push_str("; Domain=");
             out.push_str(domain);
@@ -287,16 +342,16 @@ impl CookieConfig {
 
     /// `Expires` for a session: now + lifetime when permanent, none otherwise.
     fn expires(&self, permanent: bool, now: i64) -> Option<OffsetDateTime> {
-        if !permanent {
-            return None;
-        }
-        let at = now.saturating_add(i64::try_from(self.lifetime).unwrap_or(i64::MAX));
-        OffsetDateTime::from_unix_timestamp(at).ok()
+        let lifetime = self.lifetime.unwrap_or(SessionCodec::DEFAULT_MAX_AGE);
+        expires_at(permanent, now, lifetime)
     }
 
     /// The `Set-Cookie` header value Flask sends for a session cookie, attributes in
     /// Werkzeug's order (`name=value; Domain; Expires; Secure; HttpOnly; Path;
-    /// SameSite; Partitioned`). `Expires` (now + lifetime) only for a permanent session.
+    /// SameSite; Partitioned`). `Expires` (now + lifetime, 31 days unless
+    /// [`with_lifetime`](CookieConfig::with_lifetime) says otherwise) only for a
+    /// permanent session. The value is quoted as Werkzeug quotes it
+    /// ([`quote_value`]; a session cookie never needs it).
     ///
     /// ```
     /// use flask_session_cookie::cookie::CookieConfig;
@@ -304,9 +359,13 @@ impl CookieConfig {
     /// assert_eq!(header, "session=v; Expires=Fri, 15 Dec 2023 22:13:20 GMT; HttpOnly; Path=/");
     /// ```
     pub fn set_cookie_header(&self, value: &str, permanent: bool, now: i64) -> String {
+        self.header(value, self.expires(permanent, now))
+    }
+
+    fn header(&self, value: &str, expires: Option<OffsetDateTime>) -> String {
         let mut out = String::with_capacity(value.len() + 96);
         self.push_head(value, &mut out);
-        if let Some(expires) = self.expires(permanent, now) {
+        if let Some(expires) = expires {
             out.push_str("; Expires=");
             if python::push_http_date(expires, &mut out).is_err() {
                 out.push_str("Fri, 31 Dec 9999 23:59:59 GMT");
@@ -433,10 +492,44 @@ impl CookieConfig {
             return Ok(out);
         }
         let value = codec.encode_at(s, now)?;
-        out.set_cookie = Some(self.set_cookie_header(&value, permanent, now));
+        let limit = codec.serializer().limits().max_cookie_len();
+        if value.len() > limit {
+            return Err(Error::limit(
+                Limit::CookieLength,
+                format!(
+                    "the session cookie would be {} bytes, more than the {limit} this codec \
+                     reads back (Limits::max_cookie_len): the session would be lost",
+                    value.len()
+                ),
+            ));
+        }
+        let lifetime = self
+            .lifetime
+            .or(codec.max_age())
+            .unwrap_or(SessionCodec::DEFAULT_MAX_AGE);
+        let header = self.header(&value, expires_at(permanent, now, lifetime));
+        if let Some(max) = self.max_size.filter(|max| header.len() > *max) {
+            return Err(Error::limit(
+                Limit::CookieLength,
+                format!(
+                    "the Set-Cookie header would be {} bytes, more than {max}: browsers drop \
+                     such a cookie, and the session would be lost (CookieConfig::with_max_size)",
+                    header.len()
+                ),
+            ));
+        }
+        out.set_cookie = Some(header);
         out.vary_cookie = true;
         Ok(out)
     }
+}
+
+fn expires_at(permanent: bool, now: i64, lifetime: u64) -> Option<OffsetDateTime> {
+    if !permanent {
+        return None;
+    }
+    let at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
+    OffsetDateTime::from_unix_timestamp(at).ok()
 }
 
 /// What to add to a response: see [`CookieConfig::save`].

@@ -166,7 +166,12 @@ async fn saving_follows_flask() {
     .await;
     assert!(r.set_cookie.is_empty());
     // Cookie settings apply.
-    let r = call(flask().with_name("sid").with_secure(true), "/write", None).await;
+    let r = call(
+        flask().with_name("sid").unwrap().with_secure(true),
+        "/write",
+        None,
+    )
+    .await;
     assert!(r.set_cookie[0].starts_with("sid=") && r.set_cookie[0].contains("; Secure; HttpOnly"));
 }
 

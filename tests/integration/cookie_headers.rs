@@ -28,12 +28,14 @@ fn set_cookie_headers_match_werkzeug() {
 fn attributes_in_werkzeug_order() {
     let all = CookieConfig::flask()
         .with_name("sid")
+        .unwrap()
         .with_domain(Some(".example.com"))
+        .unwrap()
         .with_path("/app")
         .with_secure(true)
         .with_same_site(Some(SameSite::None))
         .with_partitioned(true)
-        .with_lifetime(60);
+        .with_lifetime(Some(60));
     assert_eq!(
         all.set_cookie_header("v", true, 1_700_000_000),
         "sid=v; Domain=example.com; Expires=Tue, 14 Nov 2023 22:14:20 GMT; Secure; HttpOnly; Path=/app; SameSite=None; Partitioned"
@@ -81,4 +83,105 @@ fn request_cookies_match_werkzeug() {
         checked += 1;
     }
     assert_eq!(checked, 333);
+}
+
+/// Werkzeug's `dump_cookie` on paths, domains and values (remember-me values with
+/// spaces, quotes, `;`, non-ASCII): the same header, byte for byte.
+#[test]
+fn set_cookie_attributes_match_werkzeug() {
+    let data = crate::common::fixture("werkzeug_cookies.json");
+    let mut checked = 0;
+    for v in data["dump"].as_array().unwrap() {
+        let name = s(v, "name");
+        let mut config = CookieConfig::flask()
+            .with_name(s(v, "key"))
+            .unwrap()
+            .with_path(v["path"].as_str().unwrap_or("/"));
+        if let Some(domain) = v["domain"].as_str() {
+            config = config.with_domain(Some(domain)).unwrap();
+        }
+        let ours = config.set_cookie_header(s(v, "value"), false, 0);
+        assert_eq!(ours, s(v, "header"), "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, 25);
+}
+
+/// Regression: attributes were written verbatim, so a path could add a `Domain`.
+/// Names and domains that would end the header early are refused; paths are encoded.
+#[test]
+fn cookie_attributes_cannot_inject_attributes() {
+    let header = CookieConfig::flask()
+        .with_path("/; Domain=evil.example")
+        .set_cookie_header("v", false, 0);
+    assert_eq!(
+        header,
+        "session=v; HttpOnly; Path=/%3B%20Domain=evil.example"
+    );
+    for name in ["a; Domain=evil.example", "a=b", "", "sp ace", "caf\u{e9}"] {
+        let err = CookieConfig::flask().with_name(name).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &flask_session_cookie::ErrorKind::Config,
+            "{name:?}"
+        );
+    }
+    for domain in [
+        "evil.example; Path=/x",
+        "a b.example",
+        "a..b",
+        "caf\u{e9}.example",
+    ] {
+        let err = CookieConfig::flask().with_domain(Some(domain)).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &flask_session_cookie::ErrorKind::Config,
+            "{domain:?}"
+        );
+    }
+}
+
+/// Regression: a 16,849-byte Set-Cookie was sent, which browsers drop and the same
+/// codec refuses on the next request: the session was lost silently. Now it is an
+/// error at save time, past Werkzeug's 4093 bytes by default and always past the
+/// codec's own length limit.
+#[test]
+fn oversized_session_cookie_is_an_error_not_a_silent_logout() {
+    use flask_session_cookie::error::Limit;
+    use flask_session_cookie::session::TrackedSession;
+    use flask_session_cookie::{ErrorKind, Limits};
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    // Random text hardly compresses: about 10 KB of cookie.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let noise: String = (0..9_400)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(b'!' + (state % 90) as u8)
+        })
+        .collect();
+    let mut session = TrackedSession::new(Default::default());
+    session.insert("noise", noise.as_str());
+    let err = CookieConfig::flask()
+        .save(&codec, &session, 1_700_000_000)
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::LimitExceeded(Limit::CookieLength));
+    assert!(err.to_string().contains("4093"), "{err}");
+    // Werkzeug's limit off: the codec's own read limit still applies.
+    let small_codec = codec
+        .clone()
+        .with_limits(Limits::new().with_max_cookie_len(8 * 1024));
+    let err = CookieConfig::flask()
+        .with_max_size(None)
+        .save(&small_codec, &session, 1_700_000_000)
+        .unwrap_err();
+    assert!(err.to_string().contains("reads back"), "{err}");
+    // Both off (the codec reads 16 KiB): sent.
+    let out = CookieConfig::flask()
+        .with_max_size(None)
+        .save(&codec, &session, 1_700_000_000)
+        .unwrap();
+    let header = out.set_cookie.unwrap_or_default();
+    assert!((9_000..16_384).contains(&header.len()), "{}", header.len());
 }
