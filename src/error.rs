@@ -96,6 +96,8 @@ pub enum Limit {
     Depth,
     /// An integer has more digits than [`Limits::max_int_digits`](crate::Limits::max_int_digits).
     IntegerDigits,
+    /// The payload holds more values than [`Limits::max_items`](crate::Limits::max_items).
+    Items,
 }
 
 impl PayloadStage {
@@ -119,6 +121,7 @@ impl Limit {
             Limit::InflatedSize => "inflated size",
             Limit::Depth => "nesting depth",
             Limit::IntegerDigits => "integer digits",
+            Limit::Items => "values",
         }
     }
 }
@@ -135,11 +138,25 @@ impl fmt::Display for Limit {
     }
 }
 
+/// The longest detail an error keeps, in bytes: messages serde makes of a value
+/// (`invalid type: string "..."`) would otherwise carry a whole hostile string.
+const MAX_DETAIL: usize = 300;
+
 impl Error {
     pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        let mut detail = detail.into();
+        if detail.len() > MAX_DETAIL {
+            let mut cut = MAX_DETAIL;
+            while !detail.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let more = detail.len() - cut;
+            detail.truncate(cut);
+            detail.push_str(&format!("... ({more} more bytes)"));
+        }
         Error(Box::new(Inner {
             kind,
-            detail: detail.into(),
+            detail,
             source: None,
         }))
     }

@@ -20,6 +20,7 @@ pub struct Limits {
     max_inflated_len: usize,
     max_depth: usize,
     max_int_digits: usize,
+    max_items: usize,
 }
 
 impl Default for Limits {
@@ -32,15 +33,20 @@ impl Limits {
     /// Default [`max_cookie_len`](Limits::max_cookie_len): 16 KiB, four times what a
     /// browser stores for one cookie.
     pub const DEFAULT_MAX_COOKIE_LEN: usize = 16 * 1024;
-    /// Default [`max_inflated_len`](Limits::max_inflated_len): 1 MiB.
-    pub const DEFAULT_MAX_INFLATED_LEN: usize = 1024 * 1024;
-    /// Default [`max_depth`](Limits::max_depth): 1000 nested lists or dicts. CPython's
-    /// recursion limit stops its `json` just below that (990 levels load, 1000 do
-    /// not), so every session Flask can write and read is accepted.
-    pub const DEFAULT_MAX_DEPTH: usize = 1000;
+    /// Default [`max_inflated_len`](Limits::max_inflated_len): 256 KiB, 64 times the
+    /// 4 KB a browser keeps of one cookie.
+    pub const DEFAULT_MAX_INFLATED_LEN: usize = 256 * 1024;
+    /// Default [`max_depth`](Limits::max_depth): 128 nested lists or dicts, serde_json's
+    /// recursion limit. Typed reading goes through serde, which recurses once per
+    /// level (as does dropping a [`Value`](crate::Value)), and 128 levels stay far
+    /// from the end of a 2 MiB thread stack in a debug build. CPython's `json` reads
+    /// up to about 990; a session nested that deep is refused here.
+    pub const DEFAULT_MAX_DEPTH: usize = 128;
     /// Default [`max_int_digits`](Limits::max_int_digits): 4300, CPython's
     /// `sys.int_info.default_max_str_digits`.
     pub const DEFAULT_MAX_INT_DIGITS: usize = 4300;
+    /// Default [`max_items`](Limits::max_items): 10,000 values.
+    pub const DEFAULT_MAX_ITEMS: usize = 10_000;
 
     /// The defaults listed on the constants above.
     ///
@@ -54,6 +60,7 @@ impl Limits {
             max_inflated_len: Self::DEFAULT_MAX_INFLATED_LEN,
             max_depth: Self::DEFAULT_MAX_DEPTH,
             max_int_digits: Self::DEFAULT_MAX_INT_DIGITS,
+            max_items: Self::DEFAULT_MAX_ITEMS,
         }
     }
 
@@ -87,9 +94,11 @@ impl Limits {
     /// Deepest nesting of lists, tuples and dicts, counted as JSON brackets.
     /// Default: [`DEFAULT_MAX_DEPTH`](Limits::DEFAULT_MAX_DEPTH).
     ///
-    /// Reading and writing do not recurse, so no depth can overflow the stack there;
-    /// only dropping a [`Value`](crate::Value) recurses once per level (measured fine
-    /// at 4096 levels on a 2 MiB thread stack in a debug build).
+    /// Reading JSON and writing it do not recurse, so no depth can overflow the stack
+    /// there; typed reading (serde) and dropping a [`Value`](crate::Value) recurse
+    /// once per level, which the default keeps safe on small thread stacks (the test
+    /// suite decodes the deepest cookie the default allows on a 512 KiB stack, in a
+    /// debug build). Raise it only with stacks to match.
     ///
     /// ```
     /// let limits = flask_session_cookie::Limits::new().with_max_depth(16);
@@ -114,6 +123,25 @@ impl Limits {
         self
     }
 
+    /// Most values in one payload: every scalar, list, tuple and dict the JSON holds
+    /// counts one, and so does each character of a string a ` t` tag turns into a
+    /// tuple. Default: [`DEFAULT_MAX_ITEMS`](Limits::DEFAULT_MAX_ITEMS).
+    ///
+    /// Python has no such limit; this one bounds what any payload within the other
+    /// limits can cost (each value is at least one allocation or 32 bytes of tree).
+    /// Sessions hold a few to a few hundred values; a browser's 4 KB cookie holds
+    /// more than 10,000 only when its JSON compresses more than ten to one.
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::new().with_max_items(100_000);
+    /// assert_eq!(limits.max_items(), 100_000);
+    /// ```
+    #[must_use]
+    pub const fn with_max_items(mut self, items: usize) -> Self {
+        self.max_items = items;
+        self
+    }
+
     /// See [`with_max_cookie_len`](Limits::with_max_cookie_len).
     ///
     /// ```
@@ -126,7 +154,7 @@ impl Limits {
     /// See [`with_max_inflated_len`](Limits::with_max_inflated_len).
     ///
     /// ```
-    /// assert_eq!(flask_session_cookie::Limits::new().max_inflated_len(), 1 << 20);
+    /// assert_eq!(flask_session_cookie::Limits::new().max_inflated_len(), 256 * 1024);
     /// ```
     pub const fn max_inflated_len(&self) -> usize {
         self.max_inflated_len
@@ -135,7 +163,7 @@ impl Limits {
     /// See [`with_max_depth`](Limits::with_max_depth).
     ///
     /// ```
-    /// assert_eq!(flask_session_cookie::Limits::new().max_depth(), 1000);
+    /// assert_eq!(flask_session_cookie::Limits::new().max_depth(), 128);
     /// ```
     pub const fn max_depth(&self) -> usize {
         self.max_depth
@@ -148,5 +176,14 @@ impl Limits {
     /// ```
     pub const fn max_int_digits(&self) -> usize {
         self.max_int_digits
+    }
+
+    /// See [`with_max_items`](Limits::with_max_items).
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Limits::new().max_items(), 10_000);
+    /// ```
+    pub const fn max_items(&self) -> usize {
+        self.max_items
     }
 }

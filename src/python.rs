@@ -115,6 +115,24 @@ fn exponent<const N: usize>(sci: &StackText<N>) -> &str {
     text.get(at..).unwrap_or("0")
 }
 
+/// A short view of text that came from input, for an error message: its `Debug`
+/// form, cut after 40 characters with how much more there was, so that no error
+/// carries megabytes of a hostile payload into a log.
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SHOWN: usize = 40;
+        match self.0.char_indices().nth(SHOWN) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => {
+                let (shown, rest) = self.0.split_at(cut);
+                write!(f, "{shown:?}... ({} more bytes)", rest.len())
+            }
+        }
+    }
+}
+
 /// Short text written on the stack (a float's `{:e}`, a visitor's `expecting`):
 /// writing more than `N` bytes is an error, never an allocation.
 pub(crate) struct StackText<const N: usize> {
@@ -215,13 +233,114 @@ pub(crate) fn b64encode(bytes: &[u8], out: &mut String) {
 /// Python's `uuid.UUID(text)`: `urn:` and `uuid:` removed, braces stripped from the
 /// ends, hyphens removed, then exactly 32 hex digits.
 pub(crate) fn parse_uuid(s: &str) -> Option<Uuid> {
-    let s = s.replace("urn:", "").replace("uuid:", "");
-    let s = s.trim_matches(|c| c == '{' || c == '}').replace('-', "");
-    if s.len() != 32 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+    if !s.contains(':') {
+        return parse_uuid_hex(s);
     }
-    u128::from_str_radix(&s, 16).ok().map(Uuid::from_u128)
+    // `hex.replace('urn:', '').replace('uuid:', '')`, on the stack when it fits.
+    let mut urn = StackText::<128>::new();
+    let mut both = StackText::<128>::new();
+    if replace_into(s, "urn:", &mut urn).is_ok()
+        && replace_into(urn.as_str(), "uuid:", &mut both).is_ok()
+    {
+        return parse_uuid_hex(both.as_str());
+    }
+    parse_uuid_hex(&s.replace("urn:", "").replace("uuid:", ""))
 }
+
+/// `s.replace(pattern, "")` written to `out`.
+fn replace_into<const N: usize>(
+    s: &str,
+    pattern: &str,
+    out: &mut StackText<N>,
+) -> std::fmt::Result {
+    for piece in s.split(pattern) {
+        out.write_str(piece)?;
+    }
+    Ok(())
+}
+
+/// `uuid.UUID()` after the `urn:`/`uuid:` removal: braces stripped from the ends,
+/// hyphens removed, then exactly 32 hex digits (read without copying).
+fn parse_uuid_hex(s: &str) -> Option<Uuid> {
+    let s = s.trim_matches(|c| c == '{' || c == '}');
+    let mut value: u128 = 0;
+    let mut digits = 0;
+    for b in s.bytes().filter(|&b| b != b'-') {
+        let d = char::from(b).to_digit(16)?;
+        digits += 1;
+        if digits > 32 {
+            return None;
+        }
+        value = (value << 4) | u128::from(d);
+    }
+    (digits == 32).then(|| Uuid::from_u128(value))
+}
+
+/// The first six words of a split, and how many words there were (on the stack).
+struct Words<'a> {
+    first6: [&'a str; 6],
+    len: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(words: impl Iterator<Item = &'a str>) -> Self {
+        let mut out = Words {
+            first6: [""; 6],
+            len: 0,
+        };
+        for w in words {
+            out.push(w);
+        }
+        out
+    }
+
+    fn push(&mut self, word: &'a str) {
+        if let Some(slot) = self.first6.get_mut(self.len) {
+            *slot = word;
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, i: usize) -> &'a str {
+        self.first6.get(i).copied().unwrap_or_default()
+    }
+
+    fn first(&self) -> Option<&&'a str> {
+        self.first6.first().filter(|_| self.len > 0)
+    }
+
+    fn first_mut(&mut self) -> Option<&mut &'a str> {
+        self.first6.first_mut().filter(|_| self.len > 0)
+    }
+
+    /// Drops the first word (`del data[0]`); a seventh one, if any, is not kept, but
+    /// only the count and the first five words are read afterwards.
+    fn remove_first(&mut self) {
+        self.first6.rotate_left(1);
+        if let Some(last) = self.first6.last_mut() {
+            *last = "";
+        }
+        self.len -= 1;
+    }
+}
+
+/// `email.utils`' time zone names and their offsets (`-0500` style).
+const ZONES: [(&str, i64); 14] = [
+    ("UT", 0),
+    ("UTC", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("AST", -400),
+    ("ADT", -300),
+    ("EST", -500),
+    ("EDT", -400),
+    ("CST", -600),
+    ("CDT", -500),
+    ("MST", -700),
+    ("MDT", -600),
+    ("PST", -800),
+    ("PDT", -700),
+];
 
 const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTH_NAMES: [&str; 12] = [
@@ -278,67 +397,79 @@ pub(crate) fn push_http_date(dt: OffsetDateTime, out: &mut String) -> Result<()>
 /// `email.utils.parsedate_to_datetime`, then UTC when no zone is given).
 /// Returns `None` where Werkzeug returns `None`.
 pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
-    let mut parts: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
-    let first = parts.first()?.clone();
-    if first.ends_with(',') || DAY_NAMES.iter().any(|d| d.eq_ignore_ascii_case(&first)) {
-        parts.remove(0);
+    // `str.split()` (Python's whitespace also counts the separators \x1c-\x1f);
+    // only the first six words and how many there are matter.
+    let mut words = Words::new(
+        text.split(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
+            .filter(|p| !p.is_empty()),
+    );
+    let first = *words.first()?;
+    if first.ends_with(',') || DAY_NAMES.iter().any(|d| d.eq_ignore_ascii_case(first)) {
+        words.remove_first();
     } else if let Some(i) = first.rfind(',') {
-        if let Some(p) = parts.first_mut() {
-            *p = first.get(i + 1..).unwrap_or_default().to_owned();
+        if let Some(p) = words.first_mut() {
+            *p = first.get(i + 1..).unwrap_or_default();
         }
     }
-    if parts.len() == 3 {
-        let stuff: Vec<&str> = parts.first()?.split('-').collect();
-        if stuff.len() == 3 {
-            let mut new: Vec<String> = stuff.iter().map(|s| (*s).to_owned()).collect();
-            new.extend(parts.iter().skip(1).cloned());
-            parts = new;
+    if words.len == 3 {
+        let dmy = Words::new(words.first()?.split('-'));
+        if dmy.len == 3 {
+            let rest = [words.get(1), words.get(2)];
+            words = dmy;
+            words.len = 3;
+            for w in rest {
+                words.push(w);
+            }
         }
     }
-    if parts.len() == 4 {
-        let s = parts.get(3)?.clone();
+    if words.len == 4 {
+        let s = words.get(3);
         let i = s.find('+').or_else(|| s.find('-'));
         match i {
             Some(i) if i > 0 => {
-                parts.truncate(3);
-                parts.push(s.get(..i).unwrap_or_default().to_owned());
-                parts.push(s.get(i..).unwrap_or_default().to_owned());
+                words.len = 3;
+                words.push(s.get(..i).unwrap_or_default());
+                words.push(s.get(i..).unwrap_or_default());
             }
-            _ => parts.push(String::new()),
+            _ => words.push(""),
         }
     }
-    if parts.len() < 5 {
+    if words.len < 5 {
         return None;
     }
-    parts.truncate(5);
-    let mut it = parts.into_iter();
-    let (mut dd, mut mm, mut yy, mut tm, mut tz) =
-        (it.next()?, it.next()?, it.next()?, it.next()?, it.next()?);
+    let [mut dd, mut mm, mut yy, mut tm, mut tz, _] = words.first6;
     if dd.is_empty() || mm.is_empty() || yy.is_empty() {
         return None;
     }
     let month_index = |m: &str| {
-        let m = m.to_lowercase();
+        // Python's `str.lower()`; for ASCII text an ASCII comparison is the same.
+        let lower: std::borrow::Cow<'_, str> = if m.is_ascii() {
+            std::borrow::Cow::Borrowed(m)
+        } else {
+            std::borrow::Cow::Owned(m.to_lowercase())
+        };
         MONTH_NAMES
             .iter()
-            .position(|n| n.eq_ignore_ascii_case(&m))
-            .or_else(|| LONG_MONTH_NAMES.iter().position(|n| *n == m))
+            .position(|n| n.eq_ignore_ascii_case(&lower))
+            .or_else(|| {
+                LONG_MONTH_NAMES
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(&lower))
+            })
     };
-    let month = match month_index(&mm) {
+    let month = match month_index(mm) {
         Some(i) => i,
         None => {
             std::mem::swap(&mut dd, &mut mm);
-            month_index(&mm)?
+            month_index(mm)?
         }
     };
-    if dd.ends_with(',') {
-        dd.pop();
-    }
+    dd = dd.strip_suffix(',').unwrap_or(dd);
     if yy.find(':').is_some_and(|i| i > 0) {
         std::mem::swap(&mut yy, &mut tm);
     }
-    if yy.ends_with(',') {
-        yy.pop();
+    if let Some(y) = yy.strip_suffix(',') {
+        yy = y;
         if yy.is_empty() {
             return None;
         }
@@ -346,45 +477,42 @@ pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
     if !yy.chars().next()?.is_ascii_digit() {
         std::mem::swap(&mut yy, &mut tz);
     }
-    if tm.ends_with(',') {
-        tm.pop();
-    }
-    let mut fields: Vec<&str> = tm.split(':').collect();
-    if fields.len() == 1 && tm.contains('.') {
-        fields = tm.split('.').collect();
-        if fields.len() != 2 && fields.len() != 3 {
+    tm = tm.strip_suffix(',').unwrap_or(tm);
+    let mut fields = Words::new(tm.split(':'));
+    if fields.len == 1 && tm.contains('.') {
+        fields = Words::new(tm.split('.'));
+        if fields.len != 2 && fields.len != 3 {
             return None;
         }
     }
-    let (thh, tmm, tss) = match fields.as_slice() {
-        [h, m] => (*h, *m, "0"),
-        [h, m, s] => (*h, *m, *s),
+    let (thh, tmm, tss) = match fields.len {
+        2 => (fields.get(0), fields.get(1), "0"),
+        3 => (fields.get(0), fields.get(1), fields.get(2)),
         _ => return None,
     };
-    let mut yy = py_int(&yy)?;
-    let dd = py_int(&dd)?;
+    let mut yy = py_int(yy)?;
+    let dd = py_int(dd)?;
     let (thh, tmm, tss) = (py_int(thh)?, py_int(tmm)?, py_int(tss)?);
     if yy < 100 {
         yy += if yy > 68 { 1900 } else { 2000 };
     }
-    let tz = tz.to_uppercase();
-    let offset: Option<i64> = match tz.as_str() {
-        "UT" | "UTC" | "GMT" | "Z" => Some(0),
-        "AST" | "EDT" => Some(-400),
-        "ADT" => Some(-300),
-        "EST" => Some(-500),
-        "CST" => Some(-600),
-        "CDT" => Some(-500),
-        "MST" => Some(-700),
-        "MDT" => Some(-600),
-        "PST" => Some(-800),
-        "PDT" => Some(-700),
-        _ => match py_int(&tz) {
-            Some(0) if tz.starts_with('-') => None,
+    // Python's `str.upper()`; for ASCII text an ASCII comparison is the same.
+    let upper: std::borrow::Cow<'_, str> = if tz.is_ascii() {
+        std::borrow::Cow::Borrowed(tz)
+    } else {
+        std::borrow::Cow::Owned(tz.to_uppercase())
+    };
+    let zone = ZONES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(&upper));
+    let offset: Option<i64> = match zone {
+        Some((_, offset)) => Some(*offset),
+        None => match py_int(&upper) {
+            Some(0) if upper.starts_with('-') => None,
             Some(v) => Some(v),
             // An integer past 64 bits makes an offset Python cannot build
             // (`OverflowError`): no date.
-            None if looks_like_int(&tz) => return None,
+            None if looks_like_int(&upper) => return None,
             None => None,
         },
     };
@@ -425,12 +553,143 @@ fn looks_like_int(text: &str) -> bool {
 /// Python's `int(text)` for the plain forms: optional sign, ASCII digits, and
 /// surrounding whitespace.
 fn py_int(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let t = if text.is_ascii() {
+        text.trim_ascii()
+    } else {
+        text.trim()
+    };
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, t.get(1..)?),
+        Some(b'+') => (false, t.get(1..)?),
+        _ => (false, t),
+    };
+    if digits.is_empty() {
         return None;
     }
-    t.parse().ok()
+    // Accumulated on the negative side, which holds i64::MIN.
+    let mut value: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_sub(i64::from(b - b'0'))?;
+    }
+    if negative {
+        Some(value)
+    } else {
+        value.checked_neg()
+    }
+}
+
+/// Whether Python's `str.isprintable()` holds for `c`, from the categories it
+/// excludes (other, separator but the space), as far as they are known without
+/// Unicode tables: controls, the format and separator code points of common use,
+/// surrogates and private use. Unassigned code points count as printable here.
+fn is_printable(c: char) -> bool {
+    !matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{a0}' | '\u{ad}'
+        | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
+        | '\u{1680}' | '\u{180e}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}'
+        | '\u{205f}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{3000}'
+        | '\u{e000}'..='\u{f8ff}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}' | '\u{1bca0}'..='\u{1bca3}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}' | '\u{e0020}'..='\u{e007f}' | '\u{f0000}'..)
+}
+
+/// Writes Python's `repr()` of a `str`: single quotes unless the text has a `'`
+/// and no `"`; `\\`, `\n`, `\r`, `\t` and the quote escaped; other characters that
+/// are not printable as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+pub(crate) fn push_str_repr(s: &str, out: &mut impl std::fmt::Write) -> std::fmt::Result {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.write_char(quote)?;
+    for c in s.chars() {
+        match c {
+            '\\' => out.write_str("\\\\")?,
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            c if c == quote => {
+                out.write_char('\\')?;
+                out.write_char(c)?;
+            }
+            c if is_printable(c) => out.write_char(c)?,
+            c if u32::from(c) < 0x100 => write!(out, "\\x{:02x}", u32::from(c))?,
+            c if u32::from(c) < 0x10000 => write!(out, "\\u{:04x}", u32::from(c))?,
+            c => write!(out, "\\U{:08x}", u32::from(c))?,
+        }
+    }
+    out.write_char(quote)
+}
+
+/// Writes Python's `repr()` of a `bytes`: `b'...'`, quoted as a `str` is, with the
+/// bytes outside printable ASCII as `\xNN`.
+pub(crate) fn push_bytes_repr(b: &[u8], out: &mut impl std::fmt::Write) -> std::fmt::Result {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    out.write_char('b')?;
+    out.write_char(char::from(quote))?;
+    for &c in b {
+        match c {
+            b'\\' => out.write_str("\\\\")?,
+            b'\n' => out.write_str("\\n")?,
+            b'\r' => out.write_str("\\r")?,
+            b'\t' => out.write_str("\\t")?,
+            c if c == quote => {
+                out.write_char('\\')?;
+                out.write_char(char::from(c))?;
+            }
+            0x20..=0x7e => out.write_char(char::from(c))?,
+            c => write!(out, "\\x{c:02x}")?,
+        }
+    }
+    out.write_char(char::from(quote))
+}
+
+/// Writes Python's `repr()` of an aware `datetime.datetime`, as Werkzeug's
+/// `parse_date` gives it: `datetime.datetime(2024, 1, 2, 3, 4, 5,
+/// tzinfo=datetime.timezone.utc)` (seconds and microseconds left out when zero, as
+/// Python does; any other offset as a `datetime.timezone(datetime.timedelta(...))`).
+pub(crate) fn push_datetime_repr(
+    dt: OffsetDateTime,
+    out: &mut impl std::fmt::Write,
+) -> std::fmt::Result {
+    write!(
+        out,
+        "datetime.datetime({}, {}, {}, {}, {}",
+        dt.year(),
+        u8::from(dt.month()),
+        dt.day(),
+        dt.hour(),
+        dt.minute()
+    )?;
+    let micros = dt.microsecond();
+    if dt.second() != 0 || micros != 0 {
+        write!(out, ", {}", dt.second())?;
+    }
+    if micros != 0 {
+        write!(out, ", {micros}")?;
+    }
+    let offset = i64::from(dt.offset().whole_seconds());
+    if offset == 0 {
+        return out.write_str(", tzinfo=datetime.timezone.utc)");
+    }
+    // timedelta's repr: days (floor) and the remaining seconds.
+    let days = offset.div_euclid(86_400);
+    let seconds = offset.rem_euclid(86_400);
+    out.write_str(", tzinfo=datetime.timezone(datetime.timedelta(")?;
+    match (days, seconds) {
+        (0, s) => write!(out, "seconds={s}")?,
+        (d, 0) => write!(out, "days={d}")?,
+        (d, s) => write!(out, "days={d}, seconds={s}")?,
+    }
+    out.write_str(")))")
 }
 
 #[cfg(test)]

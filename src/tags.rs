@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::python;
+use crate::python::{self, Excerpt};
 
 /// Newtype-struct names that carry a Python type through serde's data model to this
 /// crate's serializer.
@@ -136,7 +136,7 @@ impl<'de> Deserialize<'de> for Uuid {
         let s = String::deserialize(d)?;
         python::parse_uuid(&s)
             .map(Uuid)
-            .ok_or_else(|| de::Error::custom(format!("{s:?} is not a UUID")))
+            .ok_or_else(|| de::Error::custom(format!("{} is not a UUID", Excerpt(&s))))
     }
 }
 
@@ -170,7 +170,9 @@ impl<'de> Deserialize<'de> for DateTime {
             .ok()
             .or_else(|| python::parse_http_date(&s))
             .map(DateTime)
-            .ok_or_else(|| de::Error::custom(format!("{s:?} is not an RFC 3339 or HTTP date")))
+            .ok_or_else(|| {
+                de::Error::custom(format!("{} is not an RFC 3339 or HTTP date", Excerpt(&s)))
+            })
     }
 }
 

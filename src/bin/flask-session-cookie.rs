@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ use flask_session_cookie::{
 /// signed at 1700000000.
 const SAMPLE_COOKIE: &str = ".eJyrVopPy0kszkgtVrKKrlZSKAFSSrmpxcWJ6alKOkoeqTk5-YpKsbU6MLnUoqL8IqCMU2KKQklGZl46UDK2FgA3zxbx.ZVPxAA.EWfjMLKKYfPVy62qUkFKlzvpb08";
 
-#[derive(Parser, Debug)]
+#[derive(Parser)]
 #[command(
     name = "flask-session-cookie",
     version,
@@ -37,7 +38,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 enum Command {
     /// Verify and decode a cookie.
     Decode(DecodeArgs),
@@ -47,7 +48,7 @@ enum Command {
     Sample,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args)]
 struct KeyArgs {
     /// The app's SECRET_KEY.
     #[arg(long, env = "FLASK_SECRET_KEY", hide_env_values = true)]
@@ -79,7 +80,7 @@ enum OutputFormat {
     Tagged,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args)]
 struct DecodeArgs {
     #[command(flatten)]
     keys: KeyArgs,
@@ -113,7 +114,7 @@ enum InputFormat {
     Plain,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args)]
 struct EncodeArgs {
     #[command(flatten)]
     keys: KeyArgs,
@@ -441,103 +442,10 @@ fn pretty(dict: &Dict, h: &Header) -> String {
     }
     s.push('\n');
     for (k, v) in dict {
-        s.push_str("    ");
-        s.push_str(&py_str_repr(k));
-        s.push_str(": ");
-        s.push_str(&py_repr(v));
-        s.push_str(",\n");
+        // One line per key: the key and the value as Python's repr() shows them
+        // (written once, at any depth).
+        let _ = writeln!(s, "    {}: {v},", Value::from(k));
     }
     s.push('}');
     s
-}
-
-/// Python's `repr()` of a value.
-fn py_repr(v: &Value) -> String {
-    match v {
-        Value::None => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => {
-            if f.is_nan() {
-                "nan".into()
-            } else if f.is_infinite() {
-                if *f > 0.0 {
-                    "inf".into()
-                } else {
-                    "-inf".into()
-                }
-            } else {
-                JsonFormat::plain()
-                    .dumps(&Value::Float(*f), &Limits::new())
-                    .unwrap_or_default()
-            }
-        }
-        Value::Str(s) => py_str_repr(s),
-        Value::List(items) => format!("[{}]", join(items)),
-        Value::Tuple(items) if items.len() == 1 => format!("({},)", join(items)),
-        Value::Tuple(items) => format!("({})", join(items)),
-        Value::Dict(d) => {
-            let parts: Vec<String> = d
-                .iter()
-                .map(|(k, v)| format!("{}: {}", py_str_repr(k), py_repr(v)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::Bytes(b) => {
-            let mut s = String::from("b'");
-            for &c in b {
-                match c {
-                    b'\\' => s.push_str("\\\\"),
-                    b'\'' => s.push_str("\\'"),
-                    b'\n' => s.push_str("\\n"),
-                    b'\r' => s.push_str("\\r"),
-                    b'\t' => s.push_str("\\t"),
-                    0x20..=0x7e => s.push(char::from(c)),
-                    _ => s.push_str(&format!("\\x{c:02x}")),
-                }
-            }
-            s.push('\'');
-            s
-        }
-        Value::Markup(m) => format!("Markup({})", py_str_repr(m)),
-        Value::Uuid(u) => format!("UUID('{}')", u.hyphenated()),
-        Value::DateTime(dt) => format!("datetime({})", rfc3339(dt)),
-    }
-}
-
-fn join(items: &[Value]) -> String {
-    items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
-}
-
-/// Python's `repr()` of a `str`.
-fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if (0x80..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }

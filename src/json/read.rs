@@ -67,6 +67,8 @@ pub(super) struct Reader<'a> {
     members: Vec<(Key, Value)>,
     /// The open containers (kept only for its allocation between values).
     frames: Vec<Frame>,
+    /// Values read so far, against `limits.max_items()`.
+    values: usize,
 }
 
 /// The reader's working stacks, kept per thread between calls so that reading a
@@ -122,7 +124,24 @@ impl<'a> Reader<'a> {
             items: scratch.items,
             members: scratch.members,
             frames: scratch.frames,
+            values: 0,
         }
+    }
+
+    /// Counts `n` more values against the limit.
+    #[inline]
+    pub(super) fn count(&mut self, n: usize) -> Result<()> {
+        self.values = self.values.saturating_add(n);
+        if self.values > self.limits.max_items() {
+            return Err(Error::limit(
+                Limit::Items,
+                format!(
+                    "the JSON holds more than {} values (Limits::max_items)",
+                    self.limits.max_items()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Gives the stacks back for the next reader on this thread.
@@ -205,6 +224,7 @@ impl<'a> Reader<'a> {
             // Read the start of a value: a scalar, an empty container, or the opening
             // of one (pushed, then its first member is read).
             self.last_first_key = None;
+            self.count(1)?;
             let mut done = match self.peek() {
                 Some(b'[') => {
                     self.enter(base + stack.len())?;
@@ -363,6 +383,10 @@ impl<'a> Reader<'a> {
             let last = self.members.pop();
             self.members.truncate(start);
             if let Some((tag, inner)) = last {
+                // ` t` over a string makes a value of each character.
+                if let (tag::TAG_TUPLE, Value::Str(s)) = (tag.as_str(), &inner) {
+                    self.count(s.chars().count())?;
+                }
                 return tag::untag(&tag, inner, di_first_key);
             }
         }

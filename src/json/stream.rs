@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visit
 
 use super::read::{self, Reader};
 use super::tag::{self, TAG_BYTES, TAG_DATETIME, TAG_MARKUP, TAG_TUPLE, TAG_UUID};
-use crate::error::{Error, PayloadStage, Result};
+use crate::error::{Error, ErrorKind, Limit, PayloadStage, Result};
 use crate::limits::Limits;
 use crate::python;
 use crate::value::{KeyDeserializer, Value, visit_scalar, wants_lossless};
@@ -65,6 +65,10 @@ fn from_text_inner<T: DeserializeOwned>(
     reader.finish();
     match attempt {
         Ok(v) => Ok(v),
+        // The one pass counts values as the tree does, in the same order, and falls
+        // back before anything the tree would refuse earlier: reading the text again
+        // would end in this same error, at twice the cost.
+        Err(e) if e.kind() == &ErrorKind::LimitExceeded(Limit::Items) => Err(e),
         Err(_) => {
             #[cfg(test)]
             FALLBACKS.with(|n| n.set(n.get() + 1));
@@ -147,6 +151,8 @@ impl<'a> Stream<'_, 'a> {
             if self.plain_top && self.depth == 1 {
                 return Err(fallback());
             }
+            // The tag's payload (a list or a string) is a value of its own to the tree.
+            self.r.count(1)?;
             self.tag(&key, visitor, want)?
         } else {
             // A dict that only looks like the lossless form of a tagged value: the
@@ -267,6 +273,8 @@ impl<'a> Stream<'_, 'a> {
     }
 
     fn any<'de, V: Visitor<'de>>(&mut self, visitor: V, want: Want) -> Result<V::Value> {
+        // Values are counted as the tree counts them (see `Reader::count`).
+        self.r.count(1)?;
         self.r.skip_ws();
         match self.r.peek() {
             Some(b'{') => self.object(visitor, want),
@@ -310,6 +318,7 @@ impl<'de> de::Deserializer<'de> for &mut Stream<'_, '_> {
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.r.skip_ws();
         if self.r.peek() == Some(b'n') && self.r.eat_literal("null") {
+            self.r.count(1)?;
             return visitor.visit_none();
         }
         visitor.visit_some(self)
@@ -318,6 +327,7 @@ impl<'de> de::Deserializer<'de> for &mut Stream<'_, '_> {
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.r.skip_ws();
         if self.r.eat_literal("null") {
+            self.r.count(1)?;
             return visitor.visit_unit();
         }
         Err(fallback())
@@ -349,6 +359,7 @@ impl<'de> de::Deserializer<'de> for &mut Stream<'_, '_> {
         if self.r.peek() != Some(b'"') {
             return Err(fallback());
         }
+        self.r.count(1)?;
         let variant: String = self.r.string()?.into_owned();
         visitor.visit_enum(IntoDeserializer::<Error>::into_deserializer(variant))
     }
@@ -609,5 +620,63 @@ mod tests {
             same_as_tree(text);
         }
         assert!(fallbacks() > before);
+    }
+}
+
+#[cfg(test)]
+mod item_tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Typed {
+        #[serde(default)]
+        a: Option<Vec<Option<i64>>>,
+        #[serde(default)]
+        t: Option<(i64, String)>,
+        #[serde(default)]
+        b: Option<crate::tags::Bytes>,
+        #[serde(default)]
+        e: Option<Kind>,
+        #[serde(default)]
+        u: Option<()>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    enum Kind {
+        One,
+        Two,
+    }
+
+    fn tree_result(text: &str, limits: &Limits) -> std::result::Result<(), Error> {
+        read::value(text, true, limits).and_then(|v| crate::from_value::<Typed>(v).map(|_| ()))
+    }
+
+    /// The one-pass reader counts values exactly as the tree does, so that the items
+    /// limit refuses the same texts either way, at every limit.
+    #[test]
+    fn items_are_counted_as_the_tree_counts_them() {
+        for text in [
+            r#"{"a":[1,null,3]}"#,
+            r#"{"b":{" b":"AAE="},"t":{" t":[1,"x"]}}"#,
+            r#"{"a":null,"e":"Two","u":null}"#,
+            r#"{"a":[],"ignored":[[1,2],{"k":[3]}]}"#,
+            r#"{"ignored":{" t":"abcdef"},"t":{" t":[2,"y"]}}"#,
+        ] {
+            for max in 0..16 {
+                let limits = Limits::new().with_max_items(max);
+                let tree = tree_result(text, &limits).map_err(|e| e.kind().clone());
+                let one_pass = from_text::<Typed>(text, &limits)
+                    .map(|_| ())
+                    .map_err(|e| e.kind().clone());
+                assert_eq!(tree, one_pass, "{text} with max_items {max}");
+            }
+            // The comparison means something only where the one pass succeeds alone
+            // (the texts are Flask-shaped: sorted keys).
+            let before = FALLBACKS.with(std::cell::Cell::get);
+            assert!(from_text::<Typed>(text, &Limits::new()).is_ok(), "{text}");
+            assert_eq!(FALLBACKS.with(std::cell::Cell::get), before, "{text}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! and how a one-key dict is turned back into the type it stands for.
 
 use crate::error::{Error, PayloadStage, Result};
-use crate::python::{self, b64decode, parse_http_date, parse_uuid};
+use crate::python::{self, Excerpt, b64decode, parse_http_date, parse_uuid};
 use crate::value::{Dict, Key, Value};
 
 /// ` di`: a dict whose only key is itself a tag key.
@@ -71,16 +71,19 @@ pub(crate) fn untag(tag: &str, inner: Value, di_first_key: Option<Key>) -> Resul
         TAG_UUID => match inner {
             Value::Str(s) => parse_uuid(&s)
                 .map(Value::Uuid)
-                .ok_or_else(|| tag_error(tag, format!("{s:?} is not a UUID"))),
+                .ok_or_else(|| tag_error(tag, format!("{} is not a UUID", Excerpt(&s)))),
             other => Err(tag_error(
                 tag,
                 format!("expected a hex string, got {}", other.type_name()),
             )),
         },
         TAG_DATETIME => match inner {
-            Value::Str(s) => parse_http_date(&s)
-                .map(Value::DateTime)
-                .ok_or_else(|| tag_error(tag, format!("{s:?} is not a date Python can parse"))),
+            Value::Str(s) => parse_http_date(&s).map(Value::DateTime).ok_or_else(|| {
+                tag_error(
+                    tag,
+                    format!("{} is not a date Python can parse", Excerpt(&s)),
+                )
+            }),
             other => Err(tag_error(
                 tag,
                 format!("expected a date string, got {}", other.type_name()),

@@ -19,6 +19,7 @@ use time::{OffsetDateTime, UtcOffset};
 use super::ser::{SerdeInt, hyphenated, serde_int};
 use super::{Dict, Int, Value};
 use crate::error::{Error, PayloadStage, Result};
+use crate::python::Excerpt;
 
 /// Deserializes a `T` from a [`Value`].
 ///
@@ -78,28 +79,26 @@ pub(crate) fn wants_lossless<'de, V: Visitor<'de>>(visitor: &V) -> bool {
     matches!(buf.as_str(), VALUE_EXPECTING | CONTENT_EXPECTING)
 }
 
-/// The lossless text of a datetime: Unix seconds, nanoseconds and the UTC offset in
+/// The lossless form of a datetime: Unix seconds, nanoseconds and the UTC offset in
 /// seconds.
-fn datetime_text(dt: &OffsetDateTime) -> String {
-    format!(
-        "{} {} {}",
+fn datetime_parts(dt: &OffsetDateTime) -> [i64; 3] {
+    [
         dt.unix_timestamp(),
-        dt.nanosecond(),
-        dt.offset().whole_seconds()
-    )
+        i64::from(dt.nanosecond()),
+        i64::from(dt.offset().whole_seconds()),
+    ]
 }
 
-fn parse_datetime_text(text: &str) -> Option<OffsetDateTime> {
-    let mut parts = text.split(' ');
-    let secs: i64 = parts.next()?.parse().ok()?;
-    let nanos: i128 = parts.next()?.parse().ok()?;
-    let offset: i32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() {
-        return None;
-    }
-    let utc =
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(secs) * 1_000_000_000 + nanos).ok()?;
-    utc.checked_to_offset(UtcOffset::from_whole_seconds(offset).ok()?)
+fn datetime_from_parts([secs, nanos, offset]: [i64; 3]) -> Option<OffsetDateTime> {
+    let at = i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    let utc = OffsetDateTime::from_unix_timestamp_nanos(at).ok()?;
+    utc.checked_to_offset(UtcOffset::from_whole_seconds(i32::try_from(offset).ok()?).ok()?)
+}
+
+/// The lossless form of a UUID: its 128 bits as two halves.
+fn uuid_parts(u: &uuid::Uuid) -> [u64; 2] {
+    let (hi, lo) = u.as_u64_pair();
+    [hi, lo]
 }
 
 /// Hands an integer to the visitor in the narrowest serde type that holds it.
@@ -156,8 +155,8 @@ impl Value {
         let wrapped = match self {
             Value::Tuple(items) => Lossless::Seq(MAGIC_TUPLE, items),
             Value::Markup(s) => Lossless::Text(MAGIC_MARKUP, Cow::Borrowed(s)),
-            Value::Uuid(u) => Lossless::Text(MAGIC_UUID, Cow::Owned(hyphenated(u))),
-            Value::DateTime(dt) => Lossless::Text(MAGIC_DATETIME, Cow::Owned(datetime_text(dt))),
+            Value::Uuid(u) => Lossless::Unsigned(MAGIC_UUID, uuid_parts(u)),
+            Value::DateTime(dt) => Lossless::Signed(MAGIC_DATETIME, datetime_parts(dt)),
             Value::Int(i) if i.as_i64().is_none() && i.as_u64().is_none() => {
                 Lossless::Text(MAGIC_INT, Cow::Owned(i.to_string()))
             }
@@ -184,13 +183,18 @@ enum LosslessOr<'de, V: Visitor<'de>> {
 enum Lossless<'de> {
     Seq(&'static str, &'de [Value]),
     Text(&'static str, Cow<'de, str>),
+    Signed(&'static str, [i64; 3]),
+    Unsigned(&'static str, [u64; 2]),
     Dict(&'de Dict),
 }
 
 impl Lossless<'_> {
     fn key(&self) -> &'static str {
         match self {
-            Lossless::Seq(k, _) | Lossless::Text(k, _) => k,
+            Lossless::Seq(k, _)
+            | Lossless::Text(k, _)
+            | Lossless::Signed(k, _)
+            | Lossless::Unsigned(k, _) => k,
             Lossless::Dict(_) => MAGIC_DICT,
         }
     }
@@ -218,6 +222,12 @@ impl<'de> de::MapAccess<'de> for MagicAccess<'de> {
             }
             Some(Lossless::Text(_, Cow::Owned(s))) => {
                 seed.deserialize(de::value::StringDeserializer::new(s))
+            }
+            Some(Lossless::Signed(_, parts)) => {
+                seed.deserialize(de::value::SeqDeserializer::new(parts.into_iter()))
+            }
+            Some(Lossless::Unsigned(_, parts)) => {
+                seed.deserialize(de::value::SeqDeserializer::new(parts.into_iter()))
             }
             Some(Lossless::Dict(d)) => seed.deserialize(PlainDict(d)),
             None => Err(type_error("a map value was asked for before its key")),
@@ -627,21 +637,20 @@ impl<'de> Visitor<'de> for ValueVisitor {
             MAGIC_TUPLE => Some(Value::Tuple(map.next_value()?)),
             MAGIC_MARKUP => Some(Value::Markup(map.next_value()?)),
             MAGIC_UUID => {
-                let text: Cow<'de, str> = map.next_value()?;
-                let uuid = crate::python::parse_uuid(&text)
-                    .ok_or_else(|| de::Error::custom(format!("{text:?} is not a UUID")))?;
-                Some(Value::Uuid(uuid))
+                let [hi, lo]: [u64; 2] = map.next_value()?;
+                Some(Value::Uuid(uuid::Uuid::from_u64_pair(hi, lo)))
             }
             MAGIC_DATETIME => {
-                let text: Cow<'de, str> = map.next_value()?;
-                let dt = parse_datetime_text(&text)
-                    .ok_or_else(|| de::Error::custom(format!("{text:?} is not a datetime")))?;
+                let parts: [i64; 3] = map.next_value()?;
+                let dt = datetime_from_parts(parts)
+                    .ok_or_else(|| de::Error::custom(format!("{parts:?} is not a datetime")))?;
                 Some(Value::DateTime(dt))
             }
             MAGIC_INT => {
                 let text: Cow<'de, str> = map.next_value()?;
-                let int = Int::parse_decimal(&text)
-                    .ok_or_else(|| de::Error::custom(format!("{text:?} is not an integer")))?;
+                let int = Int::parse_decimal(&text).ok_or_else(|| {
+                    de::Error::custom(format!("{} is not an integer", Excerpt(&text)))
+                })?;
                 Some(Value::Int(int))
             }
             MAGIC_DICT => Some(Value::Dict(map.next_value_seed(PlainDictSeed)?)),
@@ -699,10 +708,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn datetime_text_round_trips() {
+    fn datetime_parts_round_trip() {
         let dt = time::macros::datetime!(2024-01-02 03:04:05.123456789 +05:30);
-        assert_eq!(parse_datetime_text(&datetime_text(&dt)), Some(dt));
-        assert_eq!(parse_datetime_text("1 2"), None);
-        assert_eq!(parse_datetime_text("1 2 3 4"), None);
+        assert_eq!(datetime_from_parts(datetime_parts(&dt)), Some(dt));
+        assert_eq!(datetime_from_parts([0, 0, 100_000]), None);
+        assert_eq!(datetime_from_parts([i64::MAX, 0, 0]), None);
     }
 }

@@ -23,6 +23,7 @@
 mod de;
 mod dict;
 mod int;
+mod repr;
 mod ser;
 
 use time::OffsetDateTime;

@@ -7,6 +7,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{Dict, Int, Value};
 use crate::error::{Error, Result};
+use crate::python::Excerpt;
 use crate::tags::{DATETIME_TOKEN, INT_TOKEN, MARKUP_TOKEN, TUPLE_TOKEN, UUID_TOKEN};
 
 /// Serializes any `T: Serialize` into a [`Value`].
@@ -138,13 +139,15 @@ impl ser::Serializer for ValueSerializer {
             (MARKUP_TOKEN, Value::Str(s)) => Ok(Value::Markup(s)),
             (UUID_TOKEN, Value::Str(s)) => crate::python::parse_uuid(&s)
                 .map(Value::Uuid)
-                .ok_or_else(|| Error::unencodable(format!("{s:?} is not a UUID"))),
+                .ok_or_else(|| Error::unencodable(format!("{} is not a UUID", Excerpt(&s)))),
             (DATETIME_TOKEN, Value::Str(s)) => OffsetDateTime::parse(&s, &Rfc3339)
                 .map(Value::DateTime)
-                .map_err(|e| Error::unencodable(format!("{s:?} is not an RFC 3339 datetime: {e}"))),
+                .map_err(|e| {
+                    Error::unencodable(format!("{} is not an RFC 3339 datetime: {e}", Excerpt(&s)))
+                }),
             (INT_TOKEN, Value::Str(s)) => Int::parse_decimal(&s)
                 .map(Value::Int)
-                .ok_or_else(|| Error::unencodable(format!("{s:?} is not an integer"))),
+                .ok_or_else(|| Error::unencodable(format!("{} is not an integer", Excerpt(&s)))),
             (TUPLE_TOKEN, Value::List(items) | Value::Tuple(items)) => Ok(Value::Tuple(items)),
             (TUPLE_TOKEN, other) => Err(Error::unencodable(format!(
                 "tags::Tuple must wrap a sequence, not a {}",

@@ -450,3 +450,55 @@ fn empty_secret_is_a_missing_secret() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--fallback key is empty"));
     std::fs::remove_file(&empty_file).unwrap();
 }
+
+/// Regression: `--format pretty` copied every subtree at every level (a 1,448-byte
+/// cookie took a second and 196 MB). Every format now writes each value once: on the
+/// costliest cookies `fuzz/worst_case.py` makes, every output stays within a few
+/// bytes per byte of the session's JSON.
+#[test]
+fn every_output_format_is_linear_in_the_input() {
+    let python = std::env::var("FLASK_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/worst_case.py");
+    let out = match Command::new(&python).arg(script).output() {
+        Ok(out) if out.status.success() => out.stdout,
+        other => {
+            assert!(
+                !std::env::var("FSC_REQUIRE_FLASK").is_ok_and(|v| v == "1"),
+                "fuzz/worst_case.py: {other:?}"
+            );
+            eprintln!("SKIPPED: cannot run fuzz/worst_case.py");
+            return;
+        }
+    };
+    let shapes: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let mut checked = 0;
+    for shape in shapes.as_array().unwrap() {
+        let cookie = shape["cookie"].as_str().unwrap();
+        let json_len = shape["json_len"].as_u64().unwrap() as usize;
+        for format in ["pretty", "json", "tagged"] {
+            let args = [
+                "decode",
+                "--secret",
+                "dev-secret",
+                "--now",
+                "1700000000",
+                "--format",
+                format,
+                cookie,
+            ];
+            let out = run(&args, None, &[]);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{format}: {out:?}"
+            );
+            assert!(
+                out.stdout.len() <= 8 * json_len + 512,
+                "{} as {format}: {} bytes of output for {json_len} of JSON",
+                shape["name"],
+                out.stdout.len()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 90, "{checked}");
+}

@@ -79,9 +79,10 @@ fn session_from_pairs_in_descending_order_is_built_once() {
     pairs.push(r#"["k00000","last"]"#.to_owned());
     let json = format!("[{}]", pairs.join(","));
     let cookie = signed("dev-secret", &json);
-    let codec = SessionCodec::new("dev-secret")
-        .unwrap()
-        .with_limits(Limits::new().with_max_cookie_len(1 << 20));
+    let limits = Limits::new()
+        .with_max_cookie_len(1 << 20)
+        .with_max_items(100_000);
+    let codec = SessionCodec::new("dev-secret").unwrap().with_limits(limits);
     let session = codec.decode_at(&cookie, NOW).unwrap();
     assert_eq!(session.len(), 6_121);
     assert_eq!(session.get("k00000"), Some(&Value::from("last")));
@@ -145,4 +146,183 @@ fn decode_as_applies_the_depth_limit_inside_ignored_fields() {
         .decode_at(&signed("dev-secret", r#"{"a":[[[[[[]]]]]]}"#), NOW)
         .unwrap();
     assert_eq!(session.len(), 1);
+}
+
+/// Typed reading recurses through serde once per level, and so does dropping a
+/// `Value`: the deepest cookie the default limits accept decodes on a 512 KiB
+/// thread stack (a debug build's frames are the largest), along every path.
+#[test]
+fn deepest_accepted_cookie_decodes_on_a_small_stack() {
+    use std::collections::BTreeMap;
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct WithValue {
+        d: Value,
+    }
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Flattened {
+        #[serde(flatten)]
+        rest: BTreeMap<String, Value>,
+    }
+    let depth = Limits::DEFAULT_MAX_DEPTH;
+    let lists = format!(
+        r#"{{"d":{}{}}}"#,
+        "[".repeat(depth - 1),
+        "]".repeat(depth - 1)
+    );
+    let dicts = format!(
+        r#"{{"d":{}0{}}}"#,
+        r#"{"a":"#.repeat(depth - 1),
+        "}".repeat(depth - 1)
+    );
+    let tags = format!(
+        r#"{{"d":{}0{}}}"#,
+        r#"{" t":["#.repeat((depth - 1) / 2),
+        "]}".repeat((depth - 1) / 2)
+    );
+    let too_deep = format!(r#"{{"d":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+    let cookies: Vec<String> = [&lists, &dicts, &tags, &too_deep]
+        .iter()
+        .map(|json| signed("dev-secret", json))
+        .collect();
+    let worker = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let codec = SessionCodec::new("dev-secret").unwrap();
+            let mut accepted = 0;
+            for cookie in &cookies {
+                let dynamic = codec.decode_at(cookie, NOW).is_ok();
+                let value = codec.decode_as_at::<Value>(cookie, NOW).is_ok();
+                let field = codec.decode_as_at::<WithValue>(cookie, NOW).is_ok();
+                let flat = codec.decode_as_at::<Flattened>(cookie, NOW).is_ok();
+                let unverified =
+                    dangerous::decode_session_unverified(cookie, &Limits::new()).is_ok();
+                assert_eq!([value, field, flat, unverified], [dynamic; 4]);
+                accepted += usize::from(dynamic);
+            }
+            accepted
+        })
+        .unwrap();
+    assert_eq!(
+        worker.join().unwrap(),
+        3,
+        "three at the limit read, one past it refused"
+    );
+}
+
+/// Regression: tag errors embedded the whole offending string (megabytes into a
+/// log). Every error's detail is short, whatever the input.
+#[test]
+fn error_messages_do_not_carry_the_payload() {
+    let big = "x".repeat(200_000);
+    let limits = Limits::new();
+    for json in [
+        format!(r#"{{" u":"{big}"}}"#),
+        format!(r#"{{" d":"{big}"}}"#),
+        format!(r#"{{"a":"{big}","b":}}"#),
+    ] {
+        let err = JsonFormat::flask().loads(&json, &limits).unwrap_err();
+        assert!(
+            err.to_string().len() < 400,
+            "{} bytes",
+            err.to_string().len()
+        );
+    }
+    // serde's own messages quote the value they could not use.
+    let cookie = signed("dev-secret", &format!(r#"{{"n":"{big}"}}"#));
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Typed {
+        n: u32,
+    }
+    let codec = SessionCodec::new("dev-secret")
+        .unwrap()
+        .with_limits(Limits::new().with_max_cookie_len(1 << 20));
+    let err = codec.decode_as_at::<Typed>(&cookie, NOW).unwrap_err();
+    let text = err.to_string();
+    assert!(text.len() < 400 && text.contains("more bytes"), "{text}");
+}
+
+/// What mutation testing of the signer found untested: the signature alone, the
+/// key count, and the texts that `Display` gives users.
+#[test]
+fn signer_accessors_and_display_texts() {
+    use flask_session_cookie::KeyUsed;
+    use flask_session_cookie::error::{Limit, PayloadStage};
+    use flask_session_cookie::itsdangerous::Digest;
+
+    let signer = Signer::new("secret-key", SignerConfig::new()).unwrap();
+    assert_eq!(
+        signer.signature(b"my string"),
+        "wh6tMHxLgJqB6oY1uT73iMlyrOA"
+    );
+    assert_eq!(
+        signer.sign("my string"),
+        format!("my string.{}", signer.signature(b"my string"))
+    );
+    let sha512 = Signer::new("k", SignerConfig::new().with_digest(Digest::Sha512)).unwrap();
+    assert_eq!(sha512.signature(b"v").len(), 86);
+    assert_eq!(SecretKeys::new("a").len(), 1);
+    assert_eq!(
+        SecretKeys::new("a")
+            .with_fallback("b")
+            .with_fallback("c")
+            .len(),
+        3
+    );
+
+    assert_eq!(KeyUsed::Current.to_string(), "the current secret key");
+    assert_eq!(KeyUsed::Fallback(2).to_string(), "fallback key #2");
+    let digests: Vec<String> = [Digest::Sha1, Digest::Sha256, Digest::Sha384, Digest::Sha512]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(digests, ["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
+    let kinds = [
+        (ErrorKind::BadSignature, "bad signature"),
+        (ErrorKind::BadTimeSignature, "bad timestamp"),
+        (
+            ErrorKind::Expired {
+                age: 1,
+                max_age: 0,
+                signed_at: 0,
+            },
+            "signature expired",
+        ),
+        (
+            ErrorKind::BadPayload(PayloadStage::Zlib),
+            "bad payload (zlib)",
+        ),
+        (ErrorKind::Malformed, "malformed token"),
+        (
+            ErrorKind::LimitExceeded(Limit::Items),
+            "limit exceeded (values)",
+        ),
+        (ErrorKind::Unencodable, "cannot encode"),
+        (ErrorKind::Config, "invalid configuration"),
+    ];
+    for (kind, text) in kinds {
+        assert_eq!(kind.to_string(), text);
+    }
+    let stages = [
+        (PayloadStage::Base64, "base64"),
+        (PayloadStage::Utf8, "utf-8"),
+        (PayloadStage::Json, "json"),
+        (PayloadStage::Tag, "tag"),
+        (PayloadStage::NotADict, "not a dict"),
+        (PayloadStage::Type, "type"),
+    ];
+    for (stage, text) in stages {
+        assert_eq!(stage.to_string(), text);
+    }
+    let limits = [
+        (Limit::CookieLength, "cookie length"),
+        (Limit::InflatedSize, "inflated size"),
+        (Limit::Depth, "nesting depth"),
+        (Limit::IntegerDigits, "integer digits"),
+    ];
+    for (limit, text) in limits {
+        assert_eq!(limit.to_string(), text);
+    }
 }

@@ -476,7 +476,9 @@ fn writer_recursion_overflowed_stack_at_1000_levels() {
         assert_eq!(JsonFormat::flask().dumps(&value, &limits).unwrap(), lists);
     }
     // Far deeper input is refused by the limit, never by a crash.
-    let limits = Limits::new().with_max_depth(usize::MAX);
+    let limits = Limits::new()
+        .with_max_depth(usize::MAX)
+        .with_max_items(usize::MAX);
     let err = JsonFormat::flask()
         .loads(&"[".repeat(1_000_000), &limits)
         .unwrap_err();

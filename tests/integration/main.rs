@@ -19,6 +19,7 @@ mod json_dialect;
 mod limits;
 mod live;
 mod malformed;
+mod python_formats;
 mod secrets;
 #[cfg(feature = "axum")]
 mod shared_login;
