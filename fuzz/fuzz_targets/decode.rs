@@ -75,11 +75,19 @@ fuzz_target!(|data: &[u8]| {
     let _ = dangerous::decode_session_unverified(&text, &Limits::new());
     typed_agrees(&codec, &text);
 
-    // The same bytes as the JSON of a cookie signed with the key.
+    // The same bytes as the JSON of a cookie signed with the key, under the default
+    // limits and under small ones (so that inputs of fuzzing size reach the value,
+    // depth and digit limits, which both readers must apply alike).
     if let Ok(json) = std::str::from_utf8(data) {
         let signer = TimestampSigner::new("dev-secret", SignerConfig::flask_session()).unwrap();
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
-        typed_agrees(&codec, &signer.sign_at(&payload, NOW));
+        let cookie = signer.sign_at(&payload, NOW);
+        typed_agrees(&codec, &cookie);
+        let small = Limits::new()
+            .with_max_items(24)
+            .with_max_depth(6)
+            .with_max_int_digits(20);
+        typed_agrees(&codec.clone().with_limits(small), &cookie);
     }
 
     let Ok(opened) = codec.open_at(&text, NOW) else {

@@ -15,18 +15,26 @@ fuzz_target!(|data: &[u8]| {
     };
     let limits = Limits::new();
 
-    // Typed reading agrees with the tree, success or failure.
-    let via_tree: Result<BTreeMap<String, Value>, _> = JsonFormat::flask()
-        .loads(text, &limits)
-        .and_then(flask_session_cookie::from_value);
-    let direct: Result<BTreeMap<String, Value>, _> = JsonFormat::flask().loads_as(text, &limits);
-    match (&via_tree, &direct) {
-        (Ok(a), Ok(b)) => assert!(
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && x.1.same_as(y.1)),
-            "{text:?}: {a:?} vs {b:?}"
-        ),
-        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{text:?}"),
-        _ => panic!("{text:?}: tree {via_tree:?} vs one pass {direct:?}"),
+    // Typed reading agrees with the tree, success or failure, under the default
+    // limits and under small ones that inputs of fuzzing size can reach.
+    let small = Limits::new()
+        .with_max_items(24)
+        .with_max_depth(6)
+        .with_max_int_digits(20);
+    for limits in [limits, small] {
+        let via_tree: Result<BTreeMap<String, Value>, _> = JsonFormat::flask()
+            .loads(text, &limits)
+            .and_then(flask_session_cookie::from_value);
+        let direct: Result<BTreeMap<String, Value>, _> =
+            JsonFormat::flask().loads_as(text, &limits);
+        match (&via_tree, &direct) {
+            (Ok(a), Ok(b)) => assert!(
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && x.1.same_as(y.1)),
+                "{text:?}: {a:?} vs {b:?}"
+            ),
+            (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{text:?}"),
+            _ => panic!("{text:?}: tree {via_tree:?} vs one pass {direct:?}"),
+        }
     }
 
     for format in [
