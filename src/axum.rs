@@ -27,7 +27,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
@@ -36,21 +35,18 @@ use axum::http::header::{COOKIE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 
-use crate::cookie::{CookieConfig, find_request_cookie};
-use crate::session::{Session, SessionCodec, TrackedSession};
+use crate::cookie::CookieConfig;
+use crate::error::Error;
+use crate::layer::SessionCycle;
+use crate::session::SessionCodec;
 
 /// The session of the current request, for handlers: an extractor (it needs
 /// [`SessionLayer`] on the router). The same type as
 /// [`session::FlaskSession`](crate::session::FlaskSession).
 pub use crate::session::FlaskSession;
 
-#[derive(Debug)]
-struct Shared {
-    codec: SessionCodec,
-    cookie: CookieConfig,
-}
-
-/// The layer: opens the session before the handler, saves it after.
+/// The layer: opens the session before the handler, saves it after (the
+/// [`SessionCycle`] around each request).
 ///
 /// ```
 /// use flask_session_cookie::{SecretKeys, SessionCodec, axum::SessionLayer, cookie::CookieConfig};
@@ -62,7 +58,7 @@ struct Shared {
 /// ```
 #[derive(Debug, Clone)]
 pub struct SessionLayer {
-    shared: Arc<Shared>,
+    cycle: SessionCycle,
 }
 
 impl SessionLayer {
@@ -73,12 +69,19 @@ impl SessionLayer {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn new(codec: SessionCodec) -> Self {
-        SessionLayer {
-            shared: Arc::new(Shared {
-                codec,
-                cookie: CookieConfig::flask(),
-            }),
-        }
+        SessionLayer::from_cycle(SessionCycle::new(codec))
+    }
+
+    /// A layer running this cycle (its codec, cookie settings and rejection hook).
+    ///
+    /// ```
+    /// use flask_session_cookie::{axum::SessionLayer, layer::SessionCycle, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("k")?).with_rejection_hook(|e| eprintln!("{}", e.kind()));
+    /// let layer = SessionLayer::from_cycle(cycle);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn from_cycle(cycle: SessionCycle) -> Self {
+        SessionLayer { cycle }
     }
 
     /// Uses these cookie settings. Default: [`CookieConfig::flask`].
@@ -90,12 +93,21 @@ impl SessionLayer {
     /// ```
     #[must_use]
     pub fn with_cookie_config(self, cookie: CookieConfig) -> Self {
-        SessionLayer {
-            shared: Arc::new(Shared {
-                codec: self.shared.codec.clone(),
-                cookie,
-            }),
-        }
+        SessionLayer::from_cycle(self.cycle.with_cookie_config(cookie))
+    }
+
+    /// Calls `hook` with every rejected cookie and every failure; see
+    /// [`SessionCycle::with_rejection_hook`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{SessionCodec, axum::SessionLayer};
+    /// let layer = SessionLayer::new(SessionCodec::new("k")?)
+    ///     .with_rejection_hook(|e| eprintln!("session cookie rejected: {}", e.kind()));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_rejection_hook(self, hook: impl Fn(&Error) + Send + Sync + 'static) -> Self {
+        SessionLayer::from_cycle(self.cycle.with_rejection_hook(hook))
     }
 }
 
@@ -105,7 +117,7 @@ impl<S> tower_layer::Layer<S> for SessionLayer {
     fn layer(&self, inner: S) -> SessionService<S> {
         SessionService {
             inner,
-            shared: Arc::clone(&self.shared),
+            cycle: self.cycle.clone(),
         }
     }
 }
@@ -114,7 +126,7 @@ impl<S> tower_layer::Layer<S> for SessionLayer {
 #[derive(Debug, Clone)]
 pub struct SessionService<S> {
     inner: S,
-    shared: Arc<Shared>,
+    cycle: SessionCycle,
 }
 
 fn internal_error() -> Response<Body> {
@@ -139,49 +151,32 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        let shared = Arc::clone(&self.shared);
+        let cycle = self.cycle.clone();
         // The service that was polled ready handles this request; a clone takes its place.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let cookies = req.headers().get_all(COOKIE).iter().map(|v| v.as_bytes());
-            let value = find_request_cookie(cookies, shared.cookie.name());
-            let session = match value.as_deref() {
-                None | Some("") => Session::new(),
-                Some(value) => match shared.codec.decode(value) {
-                    Ok(session) => session,
-                    // Flask: `except BadSignature: return self.session_class()`.
-                    Err(e) if e.is_bad_signature() => Session::new(),
-                    // Flask lets BadPayload propagate: HTTP 500.
-                    Err(_) => return Ok(internal_error()),
-                },
+            let Ok(handle) = cycle.open(cookies) else {
+                return Ok(internal_error());
             };
-            let handle = FlaskSession::from_tracked(TrackedSession::new(session));
             req.extensions_mut().insert(handle.clone());
             let mut resp = inner.call(req).await?;
-            let now = shared.codec.now();
-            let outcome = {
-                let tracked = handle.lock();
-                shared.cookie.save(&shared.codec, &tracked, now)
+            let Ok(outcome) = cycle.finish(&handle) else {
+                return Ok(internal_error());
             };
-            match outcome {
-                Ok(outcome) => {
-                    if let Some(header) = outcome.set_cookie {
-                        match HeaderValue::from_str(&header) {
-                            Ok(v) => {
-                                resp.headers_mut().append(SET_COOKIE, v);
-                            }
-                            Err(_) => return Ok(internal_error()),
-                        }
+            if let Some(header) = outcome.set_cookie {
+                match HeaderValue::from_str(&header) {
+                    Ok(v) => {
+                        resp.headers_mut().append(SET_COOKIE, v);
                     }
-                    if outcome.vary_cookie {
-                        add_vary_cookie(resp.headers_mut());
-                    }
-                    Ok(resp)
+                    Err(_) => return Ok(internal_error()),
                 }
-                // A session that cannot be written (Flask raises too): HTTP 500.
-                Err(_) => Ok(internal_error()),
             }
+            if outcome.vary_cookie {
+                add_vary_cookie(resp.headers_mut());
+            }
+            Ok(resp)
         })
     }
 }
@@ -210,6 +205,34 @@ impl<S: Send + Sync> FromRequestParts<S> for FlaskSession {
             StatusCode::INTERNAL_SERVER_ERROR,
             "FlaskSession needs flask_session_cookie::axum::SessionLayer on the router",
         ))
+    }
+}
+
+/// An [`Error`] as a response, so that `?` works in handlers: a token that could not be
+/// shown authentic and current ([`Error::is_bad_signature`]: bad, expired, malformed,
+/// too long) is the client's doing, 400 Bad Request; anything else (a verified payload
+/// that cannot be read into your type, a value that cannot be written) is 500. The
+/// body says only that; the error is logged (`tracing`, at warn for a 500, debug
+/// otherwise) without keys or cookie values.
+///
+/// ```
+/// use axum::response::IntoResponse;
+/// use flask_session_cookie::SessionCodec;
+///
+/// let codec = SessionCodec::new("dev-secret")?;
+/// let err = codec.decode("garbage").unwrap_err();
+/// assert_eq!(err.into_response().status(), 400);
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+impl axum::response::IntoResponse for Error {
+    fn into_response(self) -> axum::response::Response {
+        if self.is_bad_signature() {
+            tracing::debug!(kind = %self.kind(), "handler error: bad token, answering 400");
+            (StatusCode::BAD_REQUEST, "Bad Request").into_response()
+        } else {
+            tracing::warn!(kind = %self.kind(), "handler error: answering 500");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+        }
     }
 }
 

@@ -169,6 +169,13 @@ impl Error {
         self
     }
 
+    /// Appends the likely cause to the detail (kept whole, beyond the usual cap).
+    pub(crate) fn with_hint(mut self, hint: &str) -> Self {
+        self.0.detail.push_str("; ");
+        self.0.detail.push_str(hint);
+        self
+    }
+
     pub(crate) fn bad_signature() -> Self {
         Error::new(
             ErrorKind::BadSignature,

@@ -60,6 +60,7 @@ pub mod dangerous;
 pub mod error;
 pub mod itsdangerous;
 pub mod json;
+pub mod layer;
 mod limits;
 mod python;
 pub mod session;

@@ -581,6 +581,99 @@ fn py_int(text: &str) -> Option<i64> {
     }
 }
 
+/// The bytes a Python bytes literal stands for (`b'_5#y2L"F4Q8z\n\xec]/'`, as Flask's
+/// docs once showed a `SECRET_KEY`): a `b` prefix (any case, with or without `r`),
+/// single, double or triple quotes, and Python's escapes — `\\`, `\'`, `\"`, `\a`,
+/// `\b`, `\f`, `\n`, `\r`, `\t`, `\v`, `\ooo` octal, `\xhh` hex, a backslash before a
+/// newline; any other escape keeps its backslash, as Python keeps it. `None` for text
+/// that is not such a literal.
+pub(crate) fn parse_bytes_literal(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    let (prefix, rest) = text.split_at(text.find(['\'', '"'])?);
+    let raw = match prefix.to_ascii_lowercase().as_str() {
+        "b" => false,
+        "br" | "rb" => true,
+        _ => return None,
+    };
+    let quote = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|q| rest.starts_with(q))?;
+    // The literal ends at the first closing quote that no backslash escapes (raw
+    // literals too): it must be the end of the text.
+    let mut end = quote.len();
+    loop {
+        let tail = rest.get(end..)?;
+        if tail.starts_with(quote) {
+            break;
+        }
+        // A one-quote literal ends at its line, unless a backslash continues it.
+        if quote.len() == 1 && tail.starts_with('\n') {
+            return None;
+        }
+        end += if tail.starts_with('\\') { 2 } else { 1 };
+    }
+    if end + quote.len() != rest.len() {
+        return None;
+    }
+    let body = rest.get(quote.len()..end)?;
+    if !body.is_ascii() {
+        return None;
+    }
+    let bytes = body.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        let e = *bytes.get(i)?;
+        i += 1;
+        if raw {
+            // A raw literal keeps the backslash and what follows it.
+            out.push(b'\\');
+            out.push(e);
+            continue;
+        }
+        match e {
+            b'\n' => {}
+            b'\\' | b'\'' | b'"' => out.push(e),
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(0x0b),
+            b'0'..=b'7' => {
+                let mut value = u32::from(e - b'0');
+                for _ in 0..2 {
+                    match bytes.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            value = value * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                // Python keeps `\ooo` modulo 256 (with a warning above 0o377).
+                out.push(u8::try_from(value & 0xff).ok()?);
+            }
+            b'x' => {
+                let hex = bytes.get(i..i + 2)?;
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+                i += 2;
+            }
+            other => {
+                out.push(b'\\');
+                out.push(other);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Whether Python's `str.isprintable()` holds for `c`, from the categories it
 /// excludes (other, separator but the space), as far as they are known without
 /// Unicode tables: controls, the format and separator code points of common use,
@@ -712,6 +805,34 @@ mod tests {
         assert_eq!(b64decode("").ok(), Some(vec![]));
         assert_eq!(b64decode("YQ==junk").ok(), Some(b"a".to_vec()));
         assert!(b64decode("é").is_err());
+    }
+
+    #[test]
+    fn bytes_literals_as_python_reads_them() {
+        let cases: [(&str, &[u8]); 8] = [
+            (r#"b'_5#y2L"F4Q8z\n\xec]/'"#, b"_5#y2L\"F4Q8z\n\xec]/"),
+            ("b\"it's\"", b"it's"),
+            (r"B'\x00\101\7\q'", b"\x00A\x07\\q"),
+            (r"rb'\x00'", br"\x00"),
+            ("b'''a'b'''", b"a'b"),
+            ("b''", b""),
+            (r"b'\\'", b"\\"),
+            (r"b'\400'", b"\x00"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_bytes_literal(text).as_deref(), Some(want), "{text}");
+        }
+        for text in [
+            "'abc'",
+            "b'abc",
+            "b'caf\u{e9}'",
+            "bx'a'",
+            "b'a'b'",
+            r"b'\x4'",
+            "abc",
+        ] {
+            assert_eq!(parse_bytes_literal(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use flask_session_cookie::cookie::{InputForm, find_cookie};
 use flask_session_cookie::itsdangerous::{Digest, KeyDerivation, SignerConfig};
 use flask_session_cookie::json::JsonFormat;
 use flask_session_cookie::{
@@ -102,7 +103,8 @@ struct DecodeArgs {
     /// The cookie's name, when a `name=value` pair or a header line is given.
     #[arg(long, default_value = "session")]
     cookie_name: String,
-    /// The cookie value, a `session=...` pair, or a `Cookie:`/`Set-Cookie:` line; `-` or absent: stdin.
+    /// The cookie value, a `session=...` pair, a `Cookie:`/`Set-Cookie:` line or a whole
+    /// HTTP request or response (the last Set-Cookie of the name wins); `-` or absent: stdin.
     cookie: Option<String>,
 }
 
@@ -130,8 +132,9 @@ struct EncodeArgs {
 
 /// A failure with its exit status.
 enum Failure {
-    /// The cookie was rejected or could not be written: exit 1.
-    Rejected(Error),
+    /// The cookie was rejected or could not be written: exit 1, with the CLI's kind
+    /// name and the detail.
+    Rejected(&'static str, String),
     /// Bad usage: exit 2.
     Usage(String),
 }
@@ -140,7 +143,7 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match e.kind() {
             ErrorKind::Config => Failure::Usage(e.detail().to_owned()),
-            _ => Failure::Rejected(e),
+            _ => Failure::Rejected(cli_kind(&e), e.detail().to_owned()),
         }
     }
 }
@@ -161,8 +164,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Rejected(e)) => {
-            eprintln!("error: {}: {}", cli_kind(&e), e.detail());
+        Err(Failure::Rejected(kind, detail)) => {
+            eprintln!("error: {kind}: {detail}");
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {
@@ -235,41 +238,50 @@ fn signer_config(args: &KeyArgs) -> Result<SignerConfig, Failure> {
         .with_key_derivation(derivation))
 }
 
-/// Extracts the cookie value from a value, a `name=value` pair list or a header line.
-fn cookie_value(input: &str, name: &str) -> Result<String, Failure> {
-    let mut text = input.trim();
-    let lower = text.to_ascii_lowercase();
-    let mut set_cookie = false;
-    if lower.starts_with("set-cookie:") {
-        text = text.get("set-cookie:".len()..).unwrap_or_default().trim();
-        set_cookie = true;
-    } else if lower.starts_with("cookie:") {
-        text = text.get("cookie:".len()..).unwrap_or_default().trim();
-    }
-    if !text.contains('=') {
-        return Ok(unquote(text).to_owned());
-    }
-    let pairs: Vec<&str> = if set_cookie {
-        text.split(';').take(1).collect()
-    } else {
-        text.split(';').collect()
-    };
-    for pair in pairs {
-        if let Some((k, v)) = pair.trim().split_once('=') {
-            if k.trim() == name {
-                return Ok(unquote(v.trim()).to_owned());
-            }
+/// Finds the cookie in the input (any form `cookie::find_cookie` reads) and says
+/// which form it was read as.
+fn cookie_value(input: &str, name: &str) -> Result<(String, InputForm), Failure> {
+    // No cookie of that name is a usage error (the wrong input or --cookie-name), as
+    // before; an empty input is an empty cookie, which is malformed.
+    let found = find_cookie(input, name).map_err(|e| {
+        if input.trim().is_empty() {
+            Failure::from(e)
+        } else {
+            Failure::Usage(e.detail().to_owned())
         }
+    })?;
+    if found.value.is_empty() {
+        return Err(Failure::Rejected(
+            "malformed",
+            format!(
+                "the cookie {name:?} is empty in the input, read as {}{}: Flask treats that as no session",
+                found.form.describe(),
+                if matches!(
+                    found.form,
+                    InputForm::SetCookieHeader | InputForm::HttpMessage
+                ) {
+                    " (a Set-Cookie with an empty value deletes the cookie)"
+                } else {
+                    ""
+                }
+            ),
+        ));
     }
-    Err(Failure::Usage(format!(
-        "no cookie named {name:?} in the input"
-    )))
+    Ok((found.value.into_owned(), found.form))
 }
 
-fn unquote(v: &str) -> &str {
-    v.strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(v)
+/// Adds the input form to a failure to read the cookie, unless it was a bare value.
+fn in_form(form: InputForm, name: &str) -> impl FnOnce(Error) -> Failure + '_ {
+    move |e| match Failure::from(e) {
+        Failure::Rejected(kind, detail) if form != InputForm::Value => Failure::Rejected(
+            kind,
+            format!(
+                "{detail} (the cookie {name:?}, from input read as {})",
+                form.describe()
+            ),
+        ),
+        other => other,
+    }
 }
 
 fn now() -> i64 {
@@ -278,14 +290,15 @@ fn now() -> i64 {
 
 fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let input = read_input(args.cookie.clone())?;
-    let cookie = cookie_value(&input, &args.cookie_name)?;
+    let (cookie, form) = cookie_value(&input, &args.cookie_name)?;
+    let in_form = || in_form(form, &args.cookie_name);
     let now = args.now.unwrap_or_else(now);
     let limits = Limits::new();
     if args.unverified {
         eprintln!(
             "WARNING: the signature was NOT verified; anyone could have written this cookie."
         );
-        let u = dangerous::decode_session_unverified(&cookie, &limits)?;
+        let u = dangerous::decode_session_unverified(&cookie, &limits).map_err(in_form())?;
         let dict = match u.value {
             Value::Dict(d) => d,
             Value::None => Dict::new(),
@@ -316,7 +329,7 @@ fn decode(args: DecodeArgs) -> Result<(), Failure> {
     };
     let codec =
         SessionCodec::with_signer_config(keys, signer_config(&args.keys)?)?.with_max_age(max_age);
-    let opened = codec.open_at(&cookie, now)?;
+    let opened = codec.open_at(&cookie, now).map_err(in_form())?;
     let header = Header {
         verified: Some(opened.key.to_string()),
         timestamp: opened.timestamp,

@@ -3,11 +3,14 @@
 //! for an emptied session, and Flask's rule for when to send any of them
 //! (`SecureCookieSessionInterface.save_session`, Flask 3.1) — as header strings,
 //! for any framework; and the request side, the `Cookie` header read exactly as
-//! Werkzeug reads it ([`find_request_cookie`]). The `cookie` feature adds the same as
+//! Werkzeug reads it ([`find_request_cookie`]), a response's `Set-Cookie` headers as a
+//! browser keeps them ([`find_set_cookie`]), and any pasted form, up to a whole HTTP
+//! message ([`find_cookie`]). The `cookie` feature adds the same as
 //! [`Cookie`] values of the `cookie` crate.
 
 mod attributes;
 mod request;
+mod text;
 
 use std::borrow::Cow;
 
@@ -15,6 +18,7 @@ use time::OffsetDateTime;
 
 pub use attributes::quote_value;
 pub use request::{RequestCookies, find_request_cookie, request_cookies};
+pub use text::{FoundCookie, InputForm, find_cookie, find_set_cookie};
 
 /// The `cookie` crate's cookie type (feature `cookie`), re-exported.
 #[cfg(feature = "cookie")]

@@ -208,7 +208,7 @@ fn latin1(bytes: &[u8]) -> Cow<'_, str> {
 /// A value as Werkzeug hands it over: unquoted values as their Latin-1 text; a quoted
 /// one has its escapes undone on the UTF-8 bytes of that text, which are then read as
 /// UTF-8 with replacement characters (what `.decode(errors="replace")` does).
-fn value_text(raw: &[u8]) -> Cow<'_, str> {
+pub(super) fn value_text(raw: &[u8]) -> Cow<'_, str> {
     let quoted = raw.len() >= 2 && raw.first() == Some(&b'"') && raw.last() == Some(&b'"');
     let inner = match raw.get(1..raw.len().saturating_sub(1)) {
         Some(inner) if quoted => inner,

@@ -24,6 +24,35 @@ use crate::error::{Error, Result};
 pub struct SecretKey(Zeroizing<Vec<u8>>);
 
 impl SecretKey {
+    /// The key a Python bytes literal stands for, as a Flask config file or
+    /// `print(app.secret_key)` shows it: `b'_5#y2L"F4Q8z\n\xec]/'` (any quotes, Python's
+    /// escapes). Fails with a [`Config`](crate::ErrorKind::Config) error for text that is
+    /// not a bytes literal (the error does not quote it).
+    ///
+    /// ```
+    /// use flask_session_cookie::SecretKey;
+    ///
+    /// let key = SecretKey::from_python_literal(r#"b'_5#y2L"F4Q8z\n\xec]/'"#)?;
+    /// assert_eq!(key.as_bytes(), b"_5#y2L\"F4Q8z\n\xec]/");
+    /// assert!(SecretKey::from_python_literal("not a literal").is_err());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn from_python_literal(text: &str) -> Result<Self> {
+        crate::python::parse_bytes_literal(text)
+            .map(SecretKey::from)
+            .ok_or_else(|| {
+                Error::config(
+                    "the key is not a Python bytes literal (b'...' with Python's escapes)",
+                )
+            })
+    }
+
+    /// Whether the key's bytes read as a Python bytes literal (`b'...'`): the key was
+    /// most likely copied from Python's repr of the real one.
+    pub(crate) fn looks_like_python_literal(&self) -> bool {
+        std::str::from_utf8(&self.0).is_ok_and(|t| crate::python::parse_bytes_literal(t).is_some())
+    }
+
     /// The key's length in bytes.
     ///
     /// ```

@@ -52,6 +52,8 @@ pub struct Signer {
     config: SignerConfig,
     /// In verification order: the first one signs.
     keys: Vec<(KeyUsed, PreparedMac)>,
+    /// Whether a key reads as a Python bytes literal (for the error hint only).
+    literal_key: bool,
 }
 
 impl fmt::Debug for Signer {
@@ -102,6 +104,9 @@ impl Signer {
         Ok(Signer {
             config,
             keys: prepared,
+            literal_key: keys
+                .verification_order()
+                .any(|(_, k)| k.looks_like_python_literal()),
         })
     }
 
@@ -197,6 +202,34 @@ impl Signer {
                 timestamp: None,
                 key,
             })
+            .map_err(|e| self.explain(signed, e))
+    }
+
+    /// Adds the likely cause to a verification error: input that is not a bare
+    /// signed value, or a key that is the repr of the real one. Only failures are
+    /// explained; what verifies is never refused for its shape.
+    fn explain(&self, signed: &str, err: Error) -> Error {
+        match input_hint(signed) {
+            Some(Hint::Prefixed { name, rest }) => {
+                let verifies = rsplit_sep(rest, self.separator())
+                    .is_some_and(|(v, s)| self.verify(v.as_bytes(), s.as_bytes()).is_ok());
+                err.with_hint(&format!(
+                    "the value starts with \"{name}=\"{}: pass only the cookie's value \
+                     (cookie::find_request_cookie takes it out of a Cookie header)",
+                    if verifies {
+                        ", and what follows verifies"
+                    } else {
+                        ", which looks like a cookie's name"
+                    }
+                ))
+            }
+            Some(hint) => err.with_hint(hint.text()),
+            None if err.is_bad_signature() && self.literal_key => err.with_hint(
+                "a secret key is written as a Python bytes literal (b'...'); \
+                 if that is Python's repr of the real key, pass SecretKey::from_python_literal(...)",
+            ),
+            None => err,
+        }
     }
 
     /// Checks that `sig` (base64url) is a signature of `value` by one of the keys.
@@ -225,6 +258,51 @@ impl Signer {
         }
         Err(Error::bad_signature())
     }
+}
+
+/// What the shape of a value that failed to verify says about its cause.
+#[derive(Debug, PartialEq)]
+enum Hint<'a> {
+    Whitespace,
+    Header,
+    Prefixed { name: &'a str, rest: &'a str },
+}
+
+impl Hint<'_> {
+    fn text(&self) -> &'static str {
+        match self {
+            Hint::Whitespace => {
+                "the value starts or ends with whitespace (a newline from a file or a shell?); \
+                 pass it trimmed"
+            }
+            Hint::Header | Hint::Prefixed { .. } => {
+                "this is a whole header, not a cookie's value; cookie::find_request_cookie \
+                 (Cookie) or cookie::find_set_cookie (Set-Cookie) takes the value out of it"
+            }
+        }
+    }
+}
+
+fn input_hint(signed: &str) -> Option<Hint<'_>> {
+    if signed.trim() != signed {
+        return Some(Hint::Whitespace);
+    }
+    let head = signed.get(..11).unwrap_or(signed);
+    if ["cookie:", "set-cookie:"].iter().any(|h| {
+        head.len() >= h.len()
+            && head
+                .get(..h.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(h))
+    }) {
+        return Some(Hint::Header);
+    }
+    let (name, rest) = signed.split_once('=')?;
+    let looks_like_name = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    looks_like_name.then_some(Hint::Prefixed { name, rest })
 }
 
 /// Splits at the last `sep`: a byte search for the usual one-byte separator, a

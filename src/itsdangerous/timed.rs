@@ -230,7 +230,11 @@ impl TimestampSigner {
     /// assert!(signer.unsign_at(&token, Some(10), 1010).is_ok());
     /// let err = signer.unsign_at(&token, Some(10), 1011).unwrap_err();
     /// assert_eq!(err.kind(), &ErrorKind::Expired { age: 11, max_age: 10, signed_at: 1000 });
-    /// assert_eq!(err.to_string(), "signature expired: signature age 11 > 10 seconds");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "signature expired: signed 11 seconds ago, at 1970-01-01 00:16:40 UTC, \
+    ///      and max_age allows 10 seconds; signature age 11 > 10 seconds"
+    /// );
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn unsign_at<'a>(
@@ -270,12 +274,49 @@ pub(crate) fn check_age(timestamp: i64, max_age: u64, now: i64) -> Result<()> {
         )
     };
     if age < 0 {
-        return Err(expired(format!("signature age {age} < 0 seconds")));
+        return Err(expired(format!(
+            "signed {} in the future, at {} (are the clocks apart?); \
+             signature age {age} < 0 seconds",
+            human_duration(age.unsigned_abs()),
+            utc_text(timestamp)
+        )));
     }
     if u64::try_from(age).unwrap_or(0) > max_age {
-        return Err(expired(format!("signature age {age} > {max_age} seconds")));
+        return Err(expired(format!(
+            "signed {} ago, at {}, and max_age allows {}; signature age {age} > {max_age} seconds",
+            human_duration(age.unsigned_abs()),
+            utc_text(timestamp),
+            human_duration(max_age)
+        )));
     }
     Ok(())
+}
+
+/// A duration as a person reads it: the largest whole unit (`40 days`, `3 hours`).
+fn human_duration(seconds: u64) -> String {
+    let (n, unit) = match seconds {
+        0..60 => (seconds, "second"),
+        60..3_600 => (seconds / 60, "minute"),
+        3_600..86_400 => (seconds / 3_600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A Unix time as `2023-11-14 22:13:20 UTC`.
+fn utc_text(timestamp: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(timestamp) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => format!("Unix time {timestamp}"),
+    }
 }
 
 /// Appends base64url of the big-endian bytes of `ts` with leading zero bytes stripped.
@@ -340,6 +381,28 @@ mod tests {
         );
         // 8 bytes with the top bit set do not fit an i64 second count
         assert!(decode_timestamp("gAAAAAAAAAA").is_err());
+    }
+
+    #[test]
+    fn expiry_says_how_old_and_when() {
+        let err = check_age(1_700_000_000, 2_678_400, 1_700_000_000 + 3_456_004).err();
+        assert_eq!(
+            err.map(|e| e.detail().to_owned()).as_deref(),
+            Some(
+                "signed 40 days ago, at 2023-11-14 22:13:20 UTC, and max_age allows 31 days; \
+                 signature age 3456004 > 2678400 seconds"
+            )
+        );
+        let err = check_age(1_700_000_300, 60, 1_700_000_000).err();
+        assert_eq!(
+            err.map(|e| e.detail().to_owned()).as_deref(),
+            Some(
+                "signed 5 minutes in the future, at 2023-11-14 22:18:20 UTC (are the clocks \
+                 apart?); signature age -300 < 0 seconds"
+            )
+        );
+        assert_eq!(human_duration(1), "1 second");
+        assert_eq!(human_duration(7_200), "2 hours");
     }
 
     #[test]

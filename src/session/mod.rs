@@ -12,7 +12,7 @@ use crate::error::{Error, PayloadStage, Result};
 use crate::value::{Dict, DictIter, Value};
 
 pub use codec::SessionCodec;
-pub use tracked::{FlaskSession, TrackedSession};
+pub use tracked::{FlaskSession, SessionOrigin, TrackedSession};
 
 /// A Flask session: a dict from `str` keys to [`Value`]s.
 ///

@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Session;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::itsdangerous::KeyUsed;
 use crate::value::Value;
 
 /// A session during one request, tracking what Flask tracks: whether it was
@@ -169,12 +170,47 @@ impl DerefMut for TrackedSession {
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct FlaskSession(Arc<Mutex<TrackedSession>>);
+pub struct FlaskSession(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    tracked: Mutex<TrackedSession>,
+    origin: SessionOrigin,
+}
+
+/// Where the session of a request came from: no cookie, a cookie that verified, or a
+/// cookie that was rejected (and so an empty session, as Flask gives). The error of a
+/// rejection never holds a key or the cookie value.
+///
+/// ```
+/// use flask_session_cookie::session::{FlaskSession, SessionOrigin};
+/// let session = FlaskSession::detached(Default::default());
+/// assert!(matches!(session.origin(), SessionOrigin::NoCookie));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum SessionOrigin {
+    /// The request had no session cookie (or an empty one).
+    NoCookie,
+    /// The cookie verified.
+    Opened {
+        /// When it was signed, in Unix seconds.
+        timestamp: Option<i64>,
+        /// Which key verified it.
+        key: KeyUsed,
+    },
+    /// The cookie was rejected: a bad or expired signature, a malformed value, a
+    /// cookie over the length limit. The session started empty.
+    Rejected(Arc<Error>),
+}
 
 impl FlaskSession {
     /// A handle over `tracked` (what framework glue makes per request).
-    pub(crate) fn from_tracked(tracked: TrackedSession) -> Self {
-        FlaskSession(Arc::new(Mutex::new(tracked)))
+    pub(crate) fn new(tracked: TrackedSession, origin: SessionOrigin) -> Self {
+        FlaskSession(Arc::new(Shared {
+            tracked: Mutex::new(tracked),
+            origin,
+        }))
     }
 
     /// A session handle not attached to a request (for tests and examples).
@@ -184,7 +220,25 @@ impl FlaskSession {
     /// session.insert("a", 1);
     /// ```
     pub fn detached(session: Session) -> Self {
-        FlaskSession::from_tracked(TrackedSession::new(session))
+        FlaskSession::new(TrackedSession::new(session), SessionOrigin::NoCookie)
+    }
+
+    /// Where this request's session came from: lets a handler tell "no cookie" from
+    /// "bad signature" from "expired".
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, session::SessionOrigin, ErrorKind, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?);
+    /// let expired = b"session=eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM";
+    /// let session = cycle.open_at([&expired[..]], 1_800_000_000)?;
+    /// match session.origin() {
+    ///     SessionOrigin::Rejected(e) => assert!(matches!(e.kind(), ErrorKind::Expired { .. })),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn origin(&self) -> &SessionOrigin {
+        &self.0.origin
     }
 
     /// The tracked session, locked (for the code that saves it, and for several
@@ -198,7 +252,10 @@ impl FlaskSession {
     /// assert!(tracked.modified());
     /// ```
     pub fn lock(&self) -> MutexGuard<'_, TrackedSession> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .tracked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Reads the session (marks it accessed).

@@ -301,3 +301,104 @@ async fn cookie_header_is_read_as_werkzeug_reads_it() {
         );
     }
 }
+
+/// Regression: the layer was silent. Handlers now see where the session came from,
+/// a hook hears of every rejection and failure (never with a key or cookie value),
+/// and `?` on the crate's errors works in handlers.
+#[tokio::test]
+async fn rejections_are_visible_to_handlers_and_hooks() {
+    use flask_session_cookie::session::SessionOrigin;
+    use std::sync::{Arc, Mutex};
+
+    async fn origin(session: FlaskSession) -> String {
+        match session.origin() {
+            SessionOrigin::NoCookie => "none".into(),
+            SessionOrigin::Opened { .. } => "opened".into(),
+            SessionOrigin::Rejected(e) => format!("rejected: {}", e.kind_name()),
+            _ => "other".into(),
+        }
+    }
+    async fn typed(session: FlaskSession) -> Result<String, flask_session_cookie::Error> {
+        // `?` on the crate's error: a 500 when the stored value is not a number.
+        let n: Option<u8> = session.get_as("n")?;
+        Ok(format!("{n:?}"))
+    }
+    async fn too_big(session: FlaskSession) -> &'static str {
+        // Text that does not compress: a cookie over Werkzeug's 4093 bytes.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let noise: String = (0..6_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from(b'0' + (state % 75) as u8)
+            })
+            .collect();
+        session.insert("big", noise);
+        "ok"
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let app = || -> Router {
+        let log = Arc::clone(&log);
+        Router::new()
+            .route("/origin", get(origin))
+            .route("/typed", get(typed))
+            .route("/too-big", get(too_big))
+            .layer(
+                SessionLayer::new(codec().with_max_age(Some(60)))
+                    .with_rejection_hook(move |e| log.lock().unwrap().push(e.to_string())),
+            )
+    };
+    let expired = {
+        let s: Session = [("n", 1)].into_iter().collect();
+        format!("session={}", codec().encode_at(&s, 1_000).unwrap())
+    };
+    let not_a_number = {
+        let s: Session = [("n", "many")].into_iter().collect();
+        format!("session={}", codec().encode(&s).unwrap())
+    };
+    let get_body = |path: &'static str, cookie: Option<String>| {
+        let app = app();
+        async move {
+            let mut req = Request::builder().uri(path);
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            let resp = app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+            let status = resp.status();
+            let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    assert_eq!(get_body("/origin", None).await.1, "none");
+    assert_eq!(
+        get_body("/origin", Some(cookie_with(3, false))).await.1,
+        "opened"
+    );
+    assert_eq!(
+        get_body("/origin", Some("session=garbage".into())).await.1,
+        "rejected: malformed"
+    );
+    assert_eq!(
+        get_body("/origin", Some(expired.clone())).await.1,
+        "rejected: expired"
+    );
+    let (status, _) = get_body("/typed", Some(not_a_number)).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, _) = get_body("/too-big", None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen[0].starts_with("malformed token"), "{seen:?}");
+    assert!(seen[1].starts_with("signature expired"), "{seen:?}");
+    assert!(seen[2].contains("Set-Cookie header would be"), "{seen:?}");
+    for line in &seen {
+        assert!(
+            !line.contains("dev-secret") && !line.contains("garbage"),
+            "{line}"
+        );
+    }
+}

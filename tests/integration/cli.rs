@@ -157,6 +157,41 @@ fn decode_accepts_pairs_headers_and_stdin() {
     let first = format!("session={USER}; session=garbage");
     assert_eq!(ok(&strs(&decode(&["--format", "tagged", &first]))), want);
     usage(&strs(&decode(&["theme=dark; lang=en"])));
+
+    // A whole response, as `curl -si` prints it: the last Set-Cookie of the name wins.
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\
+         Set-Cookie: session=garbage.x.y; Path=/\r\n\
+         Set-Cookie: theme=dark; Path=/\r\n\
+         Set-Cookie: session={USER}; HttpOnly; Path=/\r\n\r\n<html></html>\n"
+    );
+    let out = run(
+        &strs(&decode(&["--format", "tagged", "-"])),
+        Some(&response),
+        &[],
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), want);
+    // curl -v: request lines with "> ", response lines with "< ".
+    let verbose = format!(
+        "> GET / HTTP/1.1\n> Cookie: session=old.a.b\n>\n< HTTP/1.1 200 OK\n\
+         < set-cookie: session=\"{USER}\"; Path=/\n<\n"
+    );
+    assert_eq!(ok(&strs(&decode(&["--format", "tagged", &verbose]))), want);
+    // A request dump: the Cookie lines.
+    let request =
+        format!("GET / HTTP/1.1\r\nHost: app\r\nCookie: a=1\r\nCookie: session={USER}\r\n");
+    assert_eq!(ok(&strs(&decode(&["--format", "tagged", &request]))), want);
+    // A failure says what the input was read as.
+    let bad = response.replace(USER, "eyJ4IjoxfQ.ZVPxAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let detail = rejected(&strs(&decode(&[&bad])), "signature");
+    assert!(
+        detail.contains("(the cookie \"session\", from input read as an HTTP message)"),
+        "{detail}"
+    );
+    // A response that deletes the cookie.
+    let deleted = "HTTP/1.1 200 OK\nSet-Cookie: session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/\n";
+    let detail = rejected(&strs(&decode(&[deleted])), "malformed");
+    assert!(detail.contains("deletes the cookie"), "{detail}");
 }
 
 #[test]

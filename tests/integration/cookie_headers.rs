@@ -3,7 +3,7 @@
 
 use crate::common::{i, s};
 use flask_session_cookie::SessionCodec;
-use flask_session_cookie::cookie::{CookieConfig, SameSite};
+use flask_session_cookie::cookie::{CookieConfig, SameSite, find_cookie, find_set_cookie};
 
 #[test]
 fn set_cookie_headers_match_werkzeug() {
@@ -18,6 +18,12 @@ fn set_cookie_headers_match_werkzeug() {
             let permanent = codec.decode_at(cookie, ts).unwrap().permanent();
             let ours = CookieConfig::flask().set_cookie_header(cookie, permanent, ts);
             assert_eq!(ours, s(vector, "set_cookie"), "flask-{v} vector {name}");
+            let back = find_set_cookie([s(vector, "set_cookie").as_bytes()], "session");
+            assert_eq!(
+                back.as_deref(),
+                Some(cookie),
+                "flask-{v} vector {name}: read back"
+            );
             checked += 1;
         }
     }
@@ -102,6 +108,12 @@ fn set_cookie_attributes_match_werkzeug() {
         }
         let ours = config.set_cookie_header(s(v, "value"), false, 0);
         assert_eq!(ours, s(v, "header"), "{name}");
+        // Read back as a browser keeps it and Flask reads it: the value written.
+        let back = find_set_cookie([s(v, "header").as_bytes()], s(v, "key"));
+        assert_eq!(back.as_deref(), Some(s(v, "value")), "{name}: read back");
+        let response = format!("HTTP/1.1 200 OK\r\nSet-Cookie: {}\r\n\r\n", s(v, "header"));
+        let found = find_cookie(&response, s(v, "key")).unwrap();
+        assert_eq!(found.value, s(v, "value"), "{name}: from a response");
         checked += 1;
     }
     assert_eq!(checked, 25);

@@ -175,12 +175,15 @@ fn max_age_edges() {
                 );
                 assert!(err.is_bad_signature());
                 let age = i(c, "age");
+                // itsdangerous' own words end our message.
                 let want = if age < 0 {
-                    format!("signature expired: signature age {age} < 0 seconds")
+                    format!("; signature age {age} < 0 seconds")
                 } else {
-                    format!("signature expired: signature age {age} > {max_age} seconds")
+                    format!("; signature age {age} > {max_age} seconds")
                 };
-                assert_eq!(err.to_string(), want, "vector {name}");
+                let text = err.to_string();
+                assert!(text.starts_with("signature expired: signed "), "{text}");
+                assert!(text.ends_with(&want), "vector {name}: {text}");
             }
             other => panic!("{other}"),
         }

@@ -10,6 +10,7 @@ mod axum_layer;
 mod cli;
 mod cookie_headers;
 mod differential;
+mod errors;
 mod flask_versions;
 mod golden;
 mod hardening;

@@ -259,3 +259,45 @@ fn value_display_is_python_repr() {
     }
     assert!(texts.len() > 50);
 }
+
+/// Python bytes literals (how a `bytes` SECRET_KEY is shown) read as Python reads
+/// them: `ast.literal_eval` on generated literals with every escape form.
+#[test]
+fn bytes_literals_read_as_python_reads_them() {
+    use flask_session_cookie::SecretKey;
+    let Some(python) = python() else { return };
+    let mut rng = Rng(0xB17E5);
+    let pieces = [
+        "a", "Z", "0", " ", "%", "\\n", "\\t", "\\\\", "\\'", "\\\"", "\\x00", "\\xec", "\\xFF",
+        "\\x4", "\\0", "\\7", "\\101", "\\377", "\\400", "\\q", "\\a", "\\v", "'", "\"", "é",
+        "\\\n",
+    ];
+    let mut inputs: Vec<String> = (0..1_500)
+        .map(|_| {
+            let prefix = pick(&mut rng, &["b", "B", "rb", "Rb", "br", "", "u", "bb"]);
+            let quote = pick(&mut rng, &["'", "\"", "'''", "\"\"\""]);
+            let body: String = (0..rng.index(8)).map(|_| pick(&mut rng, &pieces)).collect();
+            format!("{prefix}{quote}{body}{quote}")
+        })
+        .collect();
+    inputs.push(r#"b'_5#y2L"F4Q8z\n\xec]/'"#.to_owned());
+    let script = "import ast, json, sys, warnings\n\
+        warnings.simplefilter('ignore')\n\
+        for line in sys.stdin:\n    \
+            try:\n        v = ast.literal_eval(json.loads(line))\n        \
+            print(v.hex() if isinstance(v, bytes) else 'none')\n    \
+            except Exception:\n        print('none')\n";
+    let theirs = run_python(&python, script, &inputs);
+    let mut valid = 0;
+    for (text, want) in inputs.iter().zip(&theirs) {
+        let ours = match SecretKey::from_python_literal(text) {
+            Ok(key) => {
+                valid += 1;
+                key.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
+            }
+            Err(_) => "none".to_owned(),
+        };
+        assert_eq!(&ours, want, "{text:?}");
+    }
+    assert!(valid > 300, "{valid}");
+}

@@ -1,0 +1,304 @@
+//! Finding a cookie in whatever a user pastes: a bare value, `name=value` pairs, a
+//! `Cookie:` or `Set-Cookie:` line, or a whole HTTP request or response (as `curl -i`
+//! or `curl -v` prints it). The CLI reads its input with this.
+
+use std::borrow::Cow;
+
+use super::request::{find_request_cookie, request_cookies};
+use crate::error::{Error, Result};
+
+/// The input forms [`find_cookie`] recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InputForm {
+    /// A bare cookie value (no `=` in it), taken as it is (surrounding double quotes
+    /// are removed as Werkzeug removes them).
+    Value,
+    /// `name=value` pairs separated by `;`, as in a `Cookie` header's value.
+    Pairs,
+    /// One `Cookie:` header line.
+    CookieHeader,
+    /// One `Set-Cookie:` header line.
+    SetCookieHeader,
+    /// Several lines with `Cookie:` or `Set-Cookie:` headers among them: an HTTP
+    /// request or response dump (`curl -i`, or `curl -v` with its `>` and `<`).
+    HttpMessage,
+}
+
+impl InputForm {
+    /// The form in words, for messages.
+    ///
+    /// ```
+    /// use flask_session_cookie::cookie::InputForm;
+    /// assert_eq!(InputForm::SetCookieHeader.describe(), "a Set-Cookie header");
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputForm::Value => "a bare cookie value",
+            InputForm::Pairs => "name=value pairs",
+            InputForm::CookieHeader => "a Cookie header",
+            InputForm::SetCookieHeader => "a Set-Cookie header",
+            InputForm::HttpMessage => "an HTTP message",
+        }
+    }
+}
+
+/// A cookie found by [`find_cookie`]: its value as Flask would read it, and the form
+/// the input was recognised as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundCookie<'a> {
+    /// The value (empty when a `Set-Cookie` deletes the cookie, or for `name=`).
+    pub value: Cow<'a, str>,
+    /// How the input was read.
+    pub form: InputForm,
+}
+
+/// Finds the cookie `name` in pasted text, recognising its form:
+///
+/// - a bare value (no `=`): the value itself, trimmed;
+/// - `name=value` pairs or a `Cookie:` line: the first cookie of that name, by
+///   Werkzeug's rules ([`find_request_cookie`]);
+/// - a `Set-Cookie:` line: its cookie, unquoted as Flask reads it when the browser
+///   sends it back;
+/// - an HTTP request or response (several lines; `curl -v`'s `>` / `<` prefixes are
+///   allowed): the **last** `Set-Cookie` of that name wins, as in a browser; with none,
+///   the `Cookie` lines are joined as Werkzeug joins them and the first wins.
+///
+/// Errors: [`Malformed`](crate::ErrorKind::Malformed) when the text is empty or has no
+/// cookie of that name; the message says which form the text was read as and which
+/// cookies it has.
+///
+/// ```
+/// use flask_session_cookie::cookie::{InputForm, find_cookie};
+///
+/// let response = "HTTP/1.1 200 OK\r\n\
+///                 Set-Cookie: session=old.v.s; Path=/\r\n\
+///                 Set-Cookie: theme=dark\r\n\
+///                 Set-Cookie: session=\"new.v.s\"; HttpOnly; Path=/\r\n\r\n";
+/// let found = find_cookie(response, "session")?;
+/// assert_eq!((&*found.value, found.form), ("new.v.s", InputForm::HttpMessage));
+///
+/// let found = find_cookie("Cookie: a=1; session=abc.def.ghi", "session")?;
+/// assert_eq!((&*found.value, found.form), ("abc.def.ghi", InputForm::CookieHeader));
+/// assert_eq!(find_cookie(" abc.def.ghi\n", "session")?.value, "abc.def.ghi");
+///
+/// let err = find_cookie("theme=dark; lang=en", "session").unwrap_err();
+/// assert_eq!(
+///     err.detail(),
+///     "no cookie named \"session\" in the input, read as name=value pairs \
+///      (cookies there: \"theme\", \"lang\")"
+/// );
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+pub fn find_cookie<'a>(text: &'a str, name: &str) -> Result<FoundCookie<'a>> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::malformed("the input is empty"));
+    }
+    let headers = Headers::of(trimmed);
+    let form = if headers.cookie.is_empty() && headers.set_cookie.is_empty() {
+        if trimmed.contains('=') {
+            InputForm::Pairs
+        } else {
+            let value = super::request::value_text(trimmed.as_bytes());
+            return Ok(FoundCookie {
+                value,
+                form: InputForm::Value,
+            });
+        }
+    } else if trimmed.lines().nth(1).is_some() {
+        InputForm::HttpMessage
+    } else if headers.set_cookie.is_empty() {
+        InputForm::CookieHeader
+    } else {
+        InputForm::SetCookieHeader
+    };
+    let found = headers
+        .set_cookie
+        .iter()
+        .rev()
+        .find_map(|line| set_cookie_pair(line, name))
+        .or_else(|| {
+            let cookie_lines: Vec<&[u8]> = if form == InputForm::Pairs {
+                vec![trimmed.as_bytes()]
+            } else {
+                headers.cookie.iter().map(|l| l.as_bytes()).collect()
+            };
+            find_request_cookie(cookie_lines, name)
+        });
+    match found {
+        Some(value) => Ok(FoundCookie { value, form }),
+        None => Err(not_found(trimmed, name, form, &headers)),
+    }
+}
+
+/// The value of the cookie `name` that a response's `Set-Cookie` headers leave in a
+/// browser: the last one of that name wins, its value unquoted as Flask reads it when
+/// the browser sends it back. `None` when no header sets it; `Some("")` when the last
+/// one deletes it.
+///
+/// ```
+/// use flask_session_cookie::cookie::find_set_cookie;
+///
+/// let headers: [&[u8]; 3] = [
+///     b"session=first; Path=/",
+///     b"other=1",
+///     b"session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/",
+/// ];
+/// assert_eq!(find_set_cookie(headers, "session").as_deref(), Some(""));
+/// assert_eq!(find_set_cookie(headers, "nope"), None);
+/// ```
+pub fn find_set_cookie<'a>(
+    headers: impl IntoIterator<Item = &'a [u8]>,
+    name: &str,
+) -> Option<Cow<'a, str>> {
+    headers
+        .into_iter()
+        .filter_map(|h| set_cookie_pair_bytes(h, name))
+        .last()
+}
+
+/// The cookie of one `Set-Cookie` value if it is `name`'s: the pair before the first
+/// `;` (a browser's rule; Werkzeug escapes `;` inside quoted values), read by the
+/// request grammar as Flask reads it once the browser sends it back.
+fn set_cookie_pair_bytes<'a>(header: &'a [u8], name: &str) -> Option<Cow<'a, str>> {
+    let end = header
+        .iter()
+        .position(|&b| b == b';')
+        .unwrap_or(header.len());
+    let pair = header.get(..end)?;
+    let (key, value) = request_cookies(pair).next()?;
+    (key == name).then_some(value)
+}
+
+fn set_cookie_pair<'a>(line: &&'a str, name: &str) -> Option<Cow<'a, str>> {
+    set_cookie_pair_bytes(line.as_bytes(), name)
+}
+
+/// The `Cookie` and `Set-Cookie` header values of a text, one per line.
+struct Headers<'a> {
+    cookie: Vec<&'a str>,
+    set_cookie: Vec<&'a str>,
+}
+
+impl<'a> Headers<'a> {
+    fn of(text: &'a str) -> Self {
+        let mut headers = Headers {
+            cookie: Vec::new(),
+            set_cookie: Vec::new(),
+        };
+        for line in text.lines() {
+            // curl -v marks request lines with "> " and response lines with "< ".
+            let line = line
+                .strip_prefix("> ")
+                .or_else(|| line.strip_prefix("< "))
+                .unwrap_or(line);
+            let Some((field, value)) = line.split_once(':') else {
+                continue;
+            };
+            if field.eq_ignore_ascii_case("set-cookie") {
+                headers.set_cookie.push(value.trim());
+            } else if field.eq_ignore_ascii_case("cookie") {
+                headers.cookie.push(value.trim());
+            }
+        }
+        headers
+    }
+}
+
+fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> Error {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |n: &str| {
+        let quoted = format!("{n:?}");
+        if !names.contains(&quoted) {
+            names.push(quoted);
+        }
+    };
+    for line in &headers.set_cookie {
+        let end = line.find(';').unwrap_or(line.len());
+        if let Some((k, _)) = request_cookies(line.get(..end).unwrap_or_default().as_bytes()).next()
+        {
+            add(&k);
+        }
+    }
+    let cookie_text = if form == InputForm::Pairs {
+        text.to_owned()
+    } else {
+        headers.cookie.join(";")
+    };
+    for (k, _) in request_cookies(cookie_text.as_bytes()) {
+        add(&k);
+    }
+    let there = if names.is_empty() {
+        "it has no cookies".to_owned()
+    } else {
+        format!("cookies there: {}", names.join(", "))
+    };
+    Error::malformed(format!(
+        "no cookie named {name:?} in the input, read as {} ({there})",
+        form.describe()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Option<(String, InputForm)> {
+        find_cookie(text, "session")
+            .ok()
+            .map(|f| (f.value.into_owned(), f.form))
+    }
+
+    #[test]
+    fn every_form() {
+        use InputForm::*;
+        assert_eq!(find("abc.def"), Some(("abc.def".into(), Value)));
+        assert_eq!(find("\"abc.def\"\n"), Some(("abc.def".into(), Value)));
+        assert_eq!(find("session=abc; x=1"), Some(("abc".into(), Pairs)));
+        assert_eq!(find("x=1;session=abc"), Some(("abc".into(), Pairs)));
+        assert_eq!(
+            find("COOKIE: session=abc"),
+            Some(("abc".into(), CookieHeader))
+        );
+        assert_eq!(
+            find("set-cookie: session=abc; Path=/"),
+            Some(("abc".into(), SetCookieHeader))
+        );
+        let curl = "> GET / HTTP/1.1\n> Cookie: session=req\n>\n< HTTP/1.1 200 OK\n\
+                    < Set-Cookie: session=resp; HttpOnly\n";
+        assert_eq!(find(curl), Some(("resp".into(), HttpMessage)));
+        let request = "GET / HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nCookie: session=x\r\n";
+        assert_eq!(find(request), Some(("x".into(), HttpMessage)));
+        // A Set-Cookie for another name does not hide the Cookie header.
+        let both = "Cookie: session=c\nSet-Cookie: other=1";
+        assert_eq!(find(both), Some(("c".into(), HttpMessage)));
+    }
+
+    #[test]
+    fn failures_say_what_was_read() {
+        let e = find_cookie("", "session").unwrap_err();
+        assert_eq!(e.detail(), "the input is empty");
+        let e = find_cookie(
+            "HTTP/1.1 200 OK\nSet-Cookie: a=1\nSet-Cookie: b=2; Path=/",
+            "session",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.detail(),
+            "no cookie named \"session\" in the input, read as an HTTP message \
+             (cookies there: \"a\", \"b\")"
+        );
+        let e = find_cookie("Set-Cookie: ;;", "session").unwrap_err();
+        assert!(
+            e.detail()
+                .ends_with("read as a Set-Cookie header (it has no cookies)")
+        );
+    }
+
+    #[test]
+    fn deletion_is_an_empty_value() {
+        let text = "Set-Cookie: session=v; Path=/\nSet-Cookie: session=; Max-Age=0; Path=/";
+        assert_eq!(find(text), Some((String::new(), InputForm::HttpMessage)));
+    }
+}

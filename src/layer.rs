@@ -1,0 +1,271 @@
+//! Flask's session cycle around one request, for any web framework: open the session
+//! cookie before the handler as Flask's `open_session` does, save it after as
+//! `save_session` does. The [`axum`](crate::axum) integration is this plus glue; a
+//! framework without one needs only [`SessionCycle::open`] and
+//! [`SessionCycle::finish`].
+//!
+//! - A missing cookie, or one that fails verification, has expired or is malformed,
+//!   gives an empty session (Flask's `except BadSignature`); one that verifies but
+//!   cannot be decoded is an error the framework answers with HTTP 500, as Flask
+//!   does, without calling the handler.
+//! - After the handler, [`SessionCycle::finish`] says which `Set-Cookie` and whether
+//!   `Vary: Cookie` to add (Flask's `save_session`), signing at the codec's clock.
+//! - Every rejected cookie and every failure is reported: a `tracing` event (with the
+//!   `tracing` feature; debug for a cookie treated as empty, warn for a 500), and the
+//!   hook of [`SessionCycle::with_rejection_hook`]. Neither ever carries a key or a
+//!   cookie value. Handlers see what happened in [`FlaskSession::origin`].
+//!
+//! ```
+//! use flask_session_cookie::layer::SessionCycle;
+//! use flask_session_cookie::session::SessionOrigin;
+//! use flask_session_cookie::SessionCodec;
+//!
+//! let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?);
+//! // A request: its Cookie headers, as raw bytes.
+//! let header = b"session=eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM";
+//! let session = cycle.open_at([&header[..]], 1_700_000_000)?;
+//! assert!(matches!(session.origin(), SessionOrigin::Opened { .. }));
+//! session.insert("visits", 1); // the handler
+//! let out = cycle.finish_at(&session, 1_700_000_000)?;
+//! assert!(out.set_cookie.is_some() && out.vary_cookie);
+//! # Ok::<(), flask_session_cookie::Error>(())
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::cookie::{CookieConfig, SaveOutcome, find_request_cookie};
+use crate::error::{Error, Result};
+use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
+
+/// What to call with each rejected cookie and each failure.
+type Hook = Arc<dyn Fn(&Error) + Send + Sync>;
+
+/// The settings of the session cycle: the codec (keys, `max_age`, limits, clock),
+/// the cookie settings, and an optional rejection hook. Cheap to clone (the parts
+/// are shared).
+///
+/// ```
+/// use flask_session_cookie::layer::SessionCycle;
+/// use flask_session_cookie::cookie::CookieConfig;
+/// use flask_session_cookie::{SecretKeys, SessionCodec};
+///
+/// let codec = SessionCodec::new(SecretKeys::new("new-secret").with_fallback("old-secret"))?;
+/// let cycle = SessionCycle::new(codec)
+///     .with_cookie_config(CookieConfig::flask().with_secure(true))
+///     .with_rejection_hook(|error| eprintln!("session cookie: {}", error.kind()));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SessionCycle {
+    codec: Arc<SessionCodec>,
+    cookie: Arc<CookieConfig>,
+    hook: Option<Hook>,
+}
+
+impl fmt::Debug for SessionCycle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionCycle")
+            .field("codec", &self.codec)
+            .field("cookie", &self.cookie)
+            .field("hook", &self.hook.as_ref().map(|_| "<fn>"))
+            .finish()
+    }
+}
+
+/// Reports a rejected cookie or a failure: the tracing event and the hook.
+macro_rules! report {
+    ($cycle:expr, $level:ident, $error:expr, $what:literal) => {{
+        let error: &Error = $error;
+        #[cfg(feature = "tracing")]
+        tracing::$level!(kind = %error.kind(), $what);
+        if let Some(hook) = &$cycle.hook {
+            hook(error);
+        }
+    }};
+}
+
+impl SessionCycle {
+    /// The cycle with this codec and Flask's cookie settings
+    /// ([`CookieConfig::flask`]).
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// assert_eq!(cycle.cookie_config().name(), "session");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn new(codec: SessionCodec) -> Self {
+        SessionCycle {
+            codec: Arc::new(codec),
+            cookie: Arc::new(CookieConfig::flask()),
+            hook: None,
+        }
+    }
+
+    /// Uses these cookie settings. Default: [`CookieConfig::flask`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, cookie::CookieConfig, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("k")?).with_cookie_config(CookieConfig::flask().with_name("sid")?);
+    /// assert_eq!(cycle.cookie_config().name(), "sid");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_cookie_config(mut self, cookie: CookieConfig) -> Self {
+        self.cookie = Arc::new(cookie);
+        self
+    }
+
+    /// Calls `hook` with every cookie that is rejected (and so treated as an empty
+    /// session: [`Error::is_bad_signature`] is true) and every failure that becomes
+    /// an HTTP 500 (a verified cookie that cannot be decoded, a session that cannot
+    /// be written). The error never holds a key or a cookie value. Default: none.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use flask_session_cookie::{layer::SessionCycle, SessionCodec};
+    ///
+    /// let rejected = Arc::new(AtomicUsize::new(0));
+    /// let counter = Arc::clone(&rejected);
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?)
+    ///     .with_rejection_hook(move |_| { counter.fetch_add(1, Ordering::Relaxed); });
+    /// let session = cycle.open([&b"session=forged.ZVPxAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA"[..]])?;
+    /// assert!(session.snapshot().is_empty());
+    /// assert_eq!(rejected.load(Ordering::Relaxed), 1);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_rejection_hook(mut self, hook: impl Fn(&Error) + Send + Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// The codec.
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// assert_eq!(cycle.codec().max_age(), Some(2_678_400));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn codec(&self) -> &SessionCodec {
+        &self.codec
+    }
+
+    /// The cookie settings.
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// assert!(cycle.cookie_config().refresh_each_request());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn cookie_config(&self) -> &CookieConfig {
+        &self.cookie
+    }
+
+    /// Opens the session of a request from its `Cookie` headers (raw bytes, as
+    /// Werkzeug reads them: [`find_request_cookie`]) at the codec's clock; see
+    /// [`open_at`](SessionCycle::open_at).
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// let session = cycle.open(std::iter::empty())?;
+    /// assert!(session.snapshot().is_empty());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn open<'a>(
+        &self,
+        cookie_headers: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<FlaskSession> {
+        self.open_at(cookie_headers, self.codec.now())
+    }
+
+    /// Opens the session of a request as if the time were `now`: Flask's
+    /// `open_session`. A missing cookie, or one that fails verification, gives an
+    /// empty session; an error means a verified cookie that cannot be decoded, which
+    /// Flask answers with HTTP 500 (answer so, without calling the handler).
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, session::SessionOrigin, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?);
+    /// let session = cycle.open_at([&b"session=garbage"[..]], 1_700_000_000)?;
+    /// assert!(matches!(session.origin(), SessionOrigin::Rejected(e) if e.is_bad_signature()));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn open_at<'a>(
+        &self,
+        cookie_headers: impl IntoIterator<Item = &'a [u8]>,
+        now: i64,
+    ) -> Result<FlaskSession> {
+        let value = find_request_cookie(cookie_headers, self.cookie.name());
+        let (session, origin) = match value.as_deref() {
+            None | Some("") => (Session::new(), SessionOrigin::NoCookie),
+            Some(value) => match self.codec.open_at(value, now) {
+                Ok(loaded) => (
+                    loaded.value,
+                    SessionOrigin::Opened {
+                        timestamp: loaded.timestamp,
+                        key: loaded.key,
+                    },
+                ),
+                // Flask: `except BadSignature: return self.session_class()`.
+                Err(e) if e.is_bad_signature() => {
+                    report!(
+                        self,
+                        debug,
+                        &e,
+                        "session cookie rejected; the session starts empty"
+                    );
+                    (Session::new(), SessionOrigin::Rejected(Arc::new(e)))
+                }
+                // Flask lets BadPayload propagate: HTTP 500.
+                Err(e) => {
+                    report!(
+                        self,
+                        warn,
+                        &e,
+                        "verified session cookie cannot be decoded; answering 500"
+                    );
+                    return Err(e);
+                }
+            },
+        };
+        Ok(FlaskSession::new(TrackedSession::new(session), origin))
+    }
+
+    /// What to add to the response after the handler, at the codec's clock; see
+    /// [`finish_at`](SessionCycle::finish_at).
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// let session = cycle.open(std::iter::empty())?;
+    /// let out = cycle.finish(&session)?;
+    /// assert!(out.set_cookie.is_none() && !out.vary_cookie);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn finish(&self, session: &FlaskSession) -> Result<SaveOutcome> {
+        self.finish_at(session, self.codec.now())
+    }
+
+    /// What to add to the response after the handler, as if the time were `now`:
+    /// Flask's `save_session` ([`CookieConfig::save`]). An error (a session that
+    /// cannot be written: a value Python could not write, a cookie over the size
+    /// limit) is what Flask answers with HTTP 500.
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("dev-secret")?);
+    /// let session = cycle.open(std::iter::empty())?;
+    /// session.insert("user_id", 42);
+    /// let out = cycle.finish_at(&session, 1_700_000_000)?;
+    /// assert_eq!(out.set_cookie.as_deref(), Some("session=eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM; HttpOnly; Path=/"));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn finish_at(&self, session: &FlaskSession, now: i64) -> Result<SaveOutcome> {
+        let tracked = session.lock();
+        self.cookie
+            .save(&self.codec, &tracked, now)
+            .inspect_err(|e| {
+                report!(self, warn, e, "session cannot be saved; answering 500");
+            })
+    }
+}
