@@ -1,6 +1,6 @@
 //! Flask's session cycle around one request, for any web framework: open the session
 //! cookie before the handler as Flask's `open_session` does, save it after as
-//! `save_session` does. The [`axum`](crate::axum) integration is this plus glue; a
+//! `save_session` does. The `axum` feature's layer is this plus glue; a
 //! framework without one needs only [`SessionCycle::open`] and
 //! [`SessionCycle::finish`].
 //!

@@ -10,7 +10,8 @@
 //! |---|---|---|
 //! | root | [`SessionCodec`], [`Session`], [`SecretKeys`], [`Value`], [`Error`], [`Limits`] | `SecureCookieSessionInterface` |
 //! | [`session`] | the session during a request: [`TrackedSession`](session::TrackedSession), [`FlaskSession`](session::FlaskSession) | `SecureCookieSession` |
-//! | [`cookie`] | `Set-Cookie` with Flask's attributes and save rules | `save_session` |
+//! | [`cookie`] | `Set-Cookie` with Flask's attributes and save rules; the `Cookie` header as Werkzeug reads it | `save_session`, `request.cookies` |
+//! | [`layer`] | the session cycle around one request, for any framework | `open_session` / `save_session` |
 //! | [`itsdangerous`] | signers and serializers for any salt, digest, key derivation | `itsdangerous` |
 //! | [`json`] | Python's JSON dialect with Flask's tags | `flask.json.tag`, `json` |
 //! | [`value`] | the value tree and serde to and from it | — |
@@ -30,10 +31,14 @@
 //!   feature links C zlib (`libz-sys`) for those, so that they too are identical.
 //!   Decoding is the same either way.
 //! - `cli` (off): the `flask-session-cookie` command-line tool.
-//! - `cookie` (off): [`cookie::Cookie`] values (from the `cookie` crate) beside the
+//! - `cookie` (off): `cookie::Cookie` values (from the `cookie` crate) beside the
 //!   header strings that [`cookie`] always has.
-//! - `axum` (off, implies `cookie`): [`axum`](crate::axum) — a layer and an extractor
-//!   that share the session with a Flask app.
+//! - `tracing` (off): [`layer::SessionCycle`] reports every rejected cookie (at
+//!   `debug`) and every session error that becomes a 500 (at `warn`) as a `tracing`
+//!   event with the error's kind — never a key or a cookie's value.
+//! - `axum` (off, implies `cookie` and `tracing`): the `axum` module — a layer and an
+//!   extractor that share the session with a Flask app, and `IntoResponse` for
+//!   [`Error`].
 
 #![forbid(unsafe_code)]
 // Library code never panics on input: these are errors, not warnings.

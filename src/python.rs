@@ -406,10 +406,10 @@ pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
     let first = *words.first()?;
     if first.ends_with(',') || DAY_NAMES.iter().any(|d| d.eq_ignore_ascii_case(first)) {
         words.remove_first();
-    } else if let Some(i) = first.rfind(',') {
-        if let Some(p) = words.first_mut() {
-            *p = first.get(i + 1..).unwrap_or_default();
-        }
+    } else if let Some(i) = first.rfind(',')
+        && let Some(p) = words.first_mut()
+    {
+        *p = first.get(i + 1..).unwrap_or_default();
     }
     if words.len == 3 {
         let dmy = Words::new(words.first()?.split('-'));

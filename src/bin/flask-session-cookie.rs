@@ -126,6 +126,10 @@ struct EncodeArgs {
     /// How to read the session JSON.
     #[arg(long, value_enum, default_value_t = InputFormat::Tagged)]
     input: InputFormat,
+    /// Write a cookie for an empty session too (Flask never does: it deletes the
+    /// cookie instead).
+    #[arg(long)]
+    allow_empty: bool,
     /// The session as JSON; `-` or absent: stdin.
     json: Option<String>,
 }
@@ -374,6 +378,13 @@ fn encode(args: EncodeArgs) -> Result<(), Failure> {
             "a secret key is needed: --secret KEY, --secret-file PATH or FLASK_SECRET_KEY".into(),
         )
     })?;
+    if dict.is_empty() && !args.allow_empty {
+        return Err(Failure::Usage(
+            "the session is empty: Flask never writes a cookie for an empty session (it \
+             deletes the session cookie instead); --allow-empty writes one anyway"
+                .into(),
+        ));
+    }
     let codec = SessionCodec::with_signer_config(keys, signer_config(&args.keys)?)?;
     let ts = args.timestamp.unwrap_or_else(now);
     let cookie = codec.encode_at(&Session::from(dict), ts)?;

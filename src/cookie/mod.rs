@@ -6,7 +6,7 @@
 //! Werkzeug reads it ([`find_request_cookie`]), a response's `Set-Cookie` headers as a
 //! browser keeps them ([`find_set_cookie`]), and any pasted form, up to a whole HTTP
 //! message ([`find_cookie`]). The `cookie` feature adds the same as
-//! [`Cookie`] values of the `cookie` crate.
+//! `Cookie` values of the `cookie` crate.
 
 mod attributes;
 mod request;

@@ -145,16 +145,15 @@ fn match_at(s: &[u8], pos: usize) -> Option<Match> {
     let eq = skip_space(s, i);
     if s.get(eq) == Some(&b'=') {
         let v = skip_space(s, eq + 1);
-        if s.get(v) == Some(&b'"') {
-            if let Some(close) = quoted_end(s, v) {
-                if let Some(end) = end_of_pair(s, close + 1) {
-                    return Some(Match {
-                        key,
-                        value: Some((v, close + 1)),
-                        end,
-                    });
-                }
-            }
+        if s.get(v) == Some(&b'"')
+            && let Some(close) = quoted_end(s, v)
+            && let Some(end) = end_of_pair(s, close + 1)
+        {
+            return Some(Match {
+                key,
+                value: Some((v, close + 1)),
+                end,
+            });
         }
         let mut t = v;
         while s

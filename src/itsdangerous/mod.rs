@@ -31,7 +31,7 @@ pub use config::{Digest, KeyDerivation, SignerConfig};
 pub use keys::{KeyUsed, SecretKey, SecretKeys};
 pub use serializer::{Loaded, UrlSafeSerializer, UrlSafeTimedSerializer};
 pub use signer::{Signer, Unsigned};
-pub use timed::{Clock, SystemClock, TimestampSigner};
+pub use timed::{Clock, FixedClock, SystemClock, TimestampSigner};
 
 pub(crate) use signer::rsplit_sep;
 pub(crate) use timed::decode_timestamp;

@@ -15,12 +15,12 @@ use crate::zlib;
 /// least 2 bytes before base64 (itsdangerous' rule), else `base64url(json)`.
 /// Returns whether it compressed.
 pub(crate) fn encode(json: &[u8], out: &mut String) -> bool {
-    if let Some(compressed) = zlib::compress(json) {
-        if compressed.len() + 1 < json.len() {
-            out.push('.');
-            URL_SAFE_NO_PAD.encode_string(&compressed, out);
-            return true;
-        }
+    if let Some(compressed) = zlib::compress(json)
+        && compressed.len() + 1 < json.len()
+    {
+        out.push('.');
+        URL_SAFE_NO_PAD.encode_string(&compressed, out);
+        return true;
     }
     URL_SAFE_NO_PAD.encode_string(json, out);
     false

@@ -32,6 +32,27 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> i64;
 }
 
+/// A clock stopped at a given Unix time: for tests, examples and replaying a
+/// recorded cookie.
+///
+/// ```
+/// use flask_session_cookie::SessionCodec;
+/// use flask_session_cookie::itsdangerous::FixedClock;
+///
+/// let codec = SessionCodec::new("dev-secret")?.with_clock(FixedClock(1_700_000_000));
+/// let cookie = "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM";
+/// assert!(codec.decode(cookie).is_ok()); // 0 seconds old, whatever the date today
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FixedClock(pub i64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0
+    }
+}
+
 /// The system clock (`time.time()` in Python, truncated to whole seconds).
 ///
 /// ```

@@ -258,10 +258,10 @@ impl<'a> Stream<'_, 'a> {
             return visitor.visit_f64(f);
         }
         // Up to 18 digits always fits an i64.
-        if text.trim_start_matches('-').len() <= 18 {
-            if let Ok(i) = text.parse::<i64>() {
-                return visitor.visit_i64(i);
-            }
+        if text.trim_start_matches('-').len() <= 18
+            && let Ok(i) = text.parse::<i64>()
+        {
+            return visitor.visit_i64(i);
         }
         self.r.pos = start;
         let value = self.r.scalar()?;

@@ -199,20 +199,21 @@ impl<'v> Writer<'_> {
     /// Writes `{` and queues the members; a one-key dict whose key is a tag key is
     /// escaped as `{" di": {"<key>__": value}}`.
     fn dict(&mut self, d: &'v Dict, depth: usize, tasks: &mut Vec<Task<'v>>) -> Result<()> {
-        if self.format.tagged() && d.len() == 1 {
-            if let Some((k, v)) = d.iter().next().filter(|(k, _)| tag::is_tag_key(k)) {
-                self.depth_check(depth + 1)?;
-                self.open_tag(TAG_DICT);
-                self.out.push('{');
-                let mut escaped = String::with_capacity(k.len() + 2);
-                escaped.push_str(k);
-                escaped.push_str("__");
-                self.string(&escaped);
-                self.out.push(':');
-                tasks.push(Task::Literal("}}"));
-                tasks.push(Task::Value(v, depth + 2));
-                return Ok(());
-            }
+        if self.format.tagged()
+            && d.len() == 1
+            && let Some((k, v)) = d.iter().next().filter(|(k, _)| tag::is_tag_key(k))
+        {
+            self.depth_check(depth + 1)?;
+            self.open_tag(TAG_DICT);
+            self.out.push('{');
+            let mut escaped = String::with_capacity(k.len() + 2);
+            escaped.push_str(k);
+            escaped.push_str("__");
+            self.string(&escaped);
+            self.out.push(':');
+            tasks.push(Task::Literal("}}"));
+            tasks.push(Task::Value(v, depth + 2));
+            return Ok(());
         }
         self.depth_check(depth)?;
         self.out.push('{');

@@ -155,7 +155,7 @@ impl DerefMut for TrackedSession {
 }
 
 /// The session of the current request, as framework glue hands it to handlers
-/// ([`axum`](crate::axum) extracts it). Cheap to clone; all clones share one
+/// (the `axum` feature's extractor gives it). Cheap to clone; all clones share one
 /// [`TrackedSession`]. Every method counts as an access (`Vary: Cookie`), every
 /// change as a modification (a new `Set-Cookie`), as in Flask.
 ///

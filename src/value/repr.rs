@@ -44,10 +44,10 @@ impl fmt::Display for Value {
         let mut stack: Vec<Open<'_>> = Vec::new();
         let mut next = Some(self);
         loop {
-            if let Some(value) = next.take() {
-                if let Some(open) = write_scalar_or_open(value, f)? {
-                    stack.push(open);
-                }
+            if let Some(value) = next.take()
+                && let Some(open) = write_scalar_or_open(value, f)?
+            {
+                stack.push(open);
             }
             // The next item of the innermost open container, or close it.
             let Some(top) = stack.last_mut() else {

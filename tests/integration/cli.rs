@@ -447,6 +447,24 @@ fn encode_usage_errors() {
     usage(&[]);
 }
 
+/// Flask never writes a cookie for an empty session (it deletes the cookie), so
+/// `encode '{}'` says so instead of printing one; `--allow-empty` still can.
+#[test]
+fn encode_refuses_an_empty_session_unless_asked() {
+    let out = run(&strs(&encode(&["{}"])), None, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: usage: the session is empty: Flask never writes a cookie"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-empty"), "{stderr}");
+    let cookie = ok(&strs(&encode(&["--allow-empty", "{}"])));
+    // What Flask's serializer writes for {} (checked with itsdangerous 2.2.0).
+    assert_eq!(cookie, "e30.ZVPxAA.hH2qA2YRrC7f_HpZizfuODqIo0U\n");
+}
+
 #[test]
 fn sample_runs() {
     let out = ok(&["sample"]);

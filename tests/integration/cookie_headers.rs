@@ -197,3 +197,49 @@ fn oversized_session_cookie_is_an_error_not_a_silent_logout() {
     let header = out.set_cookie.unwrap_or_default();
     assert!((9_000..16_384).contains(&header.len()), "{}", header.len());
 }
+
+/// Flask has one `PERMANENT_SESSION_LIFETIME`: the age a cookie is accepted to and
+/// the `Expires` of a permanent session's cookie. Here the codec's `max_age` is that
+/// one setting; the cookie's own lifetime is only an override.
+#[test]
+fn one_session_lifetime_drives_max_age_and_expires() {
+    use flask_session_cookie::session::TrackedSession;
+    let now = 1_700_000_000;
+    let codec = SessionCodec::new("dev-secret")
+        .unwrap()
+        .with_max_age(Some(3600));
+    let mut session = TrackedSession::new(Default::default());
+    session.insert("user_id", 42);
+    session.set_permanent(true);
+    let out = CookieConfig::flask().save(&codec, &session, now).unwrap();
+    let header = out.set_cookie.unwrap();
+    assert!(
+        header.contains("; Expires=Tue, 14 Nov 2023 23:13:20 GMT;"),
+        "{header}"
+    );
+    let value = find_set_cookie([header.as_bytes()], "session").unwrap();
+    assert!(codec.decode_at(&value, now + 3600).is_ok());
+    assert!(codec.decode_at(&value, now + 3601).is_err());
+    // Flask's default on both sides: 31 days.
+    let default = SessionCodec::new("dev-secret").unwrap();
+    let header = CookieConfig::flask()
+        .save(&default, &session, now)
+        .unwrap()
+        .set_cookie
+        .unwrap();
+    assert!(
+        header.contains("; Expires=Fri, 15 Dec 2023 22:13:20 GMT;"),
+        "{header}"
+    );
+    // An explicit cookie lifetime overrides only the cookie.
+    let header = CookieConfig::flask()
+        .with_lifetime(Some(60))
+        .save(&codec, &session, now)
+        .unwrap()
+        .set_cookie
+        .unwrap();
+    assert!(
+        header.contains("; Expires=Tue, 14 Nov 2023 22:14:20 GMT;"),
+        "{header}"
+    );
+}

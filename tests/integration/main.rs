@@ -21,6 +21,11 @@ mod limits;
 mod live;
 mod malformed;
 mod python_formats;
+mod quickstart;
+/// The quickstart example's code, as the README shows it.
+#[path = "../../examples/quickstart.rs"]
+#[allow(dead_code)]
+mod quickstart_example;
 mod secrets;
 #[cfg(feature = "axum")]
 mod shared_login;
