@@ -183,6 +183,10 @@ impl Error {
         )
     }
 
+    pub(crate) fn bad_signature_because(detail: impl Into<String>) -> Self {
+        Error::new(ErrorKind::BadSignature, detail)
+    }
+
     pub(crate) fn malformed(detail: impl Into<String>) -> Self {
         Error::new(ErrorKind::Malformed, detail)
     }

@@ -63,6 +63,8 @@ mod cache;
 pub mod cookie;
 pub mod dangerous;
 pub mod error;
+pub mod flask_login;
+pub mod flask_wtf;
 pub mod itsdangerous;
 pub mod json;
 pub mod layer;

@@ -718,6 +718,38 @@ pub(crate) fn push_str_repr(s: &str, out: &mut impl std::fmt::Write) -> std::fmt
     out.write_char(quote)
 }
 
+/// Appends `hashlib`'s `hexdigest()` of `bytes`: lowercase hex, two digits a byte.
+pub(crate) fn push_hex(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        for nibble in [b >> 4, b & 15] {
+            out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+}
+
+/// The bytes of lowercase hex text (`bytes.fromhex` without its leniency: no
+/// uppercase, no spaces); `None` for anything else or a length other than `len`.
+pub(crate) fn parse_lower_hex(text: &str, len: usize) -> Option<Vec<u8>> {
+    fn digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    if text.len() != len * 2 {
+        return None;
+    }
+    text.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [hi, lo] => Some(digit(*hi)? << 4 | digit(*lo)?),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Writes Python's `repr()` of a `bytes`: `b'...'`, quoted as a `str` is, with the
 /// bytes outside printable ASCII as `\xNN`.
 pub(crate) fn push_bytes_repr(b: &[u8], out: &mut impl std::fmt::Write) -> std::fmt::Result {

@@ -366,6 +366,30 @@ impl CookieConfig {
         self.header(value, self.expires(permanent, now))
     }
 
+    /// The `Set-Cookie` header value for a cookie that expires at `expires` (Unix
+    /// seconds), as Werkzeug's `set_cookie(..., expires=...)` writes it: `Expires`
+    /// and no `Max-Age`, attributes in Werkzeug's order. Used for Flask-Login's
+    /// remember cookie. Fails with an [`Unencodable`](crate::ErrorKind::Unencodable)
+    /// error for a date outside the years 1–9999.
+    ///
+    /// ```
+    /// use flask_session_cookie::cookie::CookieConfig;
+    /// let header = CookieConfig::flask().set_cookie_header_until("v", 1_700_000_000)?;
+    /// assert_eq!(header, "session=v; Expires=Tue, 14 Nov 2023 22:13:20 GMT; HttpOnly; Path=/");
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn set_cookie_header_until(&self, value: &str, expires: i64) -> Result<String> {
+        let at = OffsetDateTime::from_unix_timestamp(expires)
+            .ok()
+            .filter(|at| (1..=9999).contains(&at.year()))
+            .ok_or_else(|| {
+                Error::unencodable(format!(
+                    "the expiry {expires} (Unix seconds) is not a date Python can write"
+                ))
+            })?;
+        Ok(self.header(value, Some(at)))
+    }
+
     fn header(&self, value: &str, expires: Option<OffsetDateTime>) -> String {
         let mut out = String::with_capacity(value.len() + 96);
         self.push_head(value, &mut out);

@@ -10,6 +10,11 @@ use crate::error::{Error, Result};
 /// A secret key: the bytes of Flask's `SECRET_KEY` (a `str` is taken as its UTF-8 bytes,
 /// as itsdangerous' `want_bytes` does).
 ///
+/// The key remembers whether it was text (a Python `str`, made from a Rust `&str` or
+/// `String`) or bytes (a Python `bytes`, made from `&[u8]`, `Vec<u8>` or
+/// [`from_python_literal`](SecretKey::from_python_literal)): Flask-Login encodes a
+/// `str` key as Latin-1, not UTF-8 ([`is_text`](SecretKey::is_text)).
+///
 /// The bytes are zeroized on drop and never shown by `Debug`.
 ///
 /// ```
@@ -21,7 +26,10 @@ use crate::error::{Error, Result};
 /// assert_eq!(format!("{from_str:?}"), "SecretKey(<redacted>)");
 /// ```
 #[derive(Clone)]
-pub struct SecretKey(Zeroizing<Vec<u8>>);
+pub struct SecretKey {
+    bytes: Zeroizing<Vec<u8>>,
+    text: bool,
+}
 
 impl SecretKey {
     /// The key a Python bytes literal stands for, as a Flask config file or
@@ -50,7 +58,8 @@ impl SecretKey {
     /// Whether the key's bytes read as a Python bytes literal (`b'...'`): the key was
     /// most likely copied from Python's repr of the real one.
     pub(crate) fn looks_like_python_literal(&self) -> bool {
-        std::str::from_utf8(&self.0).is_ok_and(|t| crate::python::parse_bytes_literal(t).is_some())
+        std::str::from_utf8(&self.bytes)
+            .is_ok_and(|t| crate::python::parse_bytes_literal(t).is_some())
     }
 
     /// The key's length in bytes.
@@ -59,7 +68,7 @@ impl SecretKey {
     /// assert_eq!(flask_session_cookie::SecretKey::from("dev").len(), 3);
     /// ```
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.bytes.len()
     }
 
     /// Whether the key is empty (Flask refuses an empty `SECRET_KEY`).
@@ -68,7 +77,7 @@ impl SecretKey {
     /// assert!(flask_session_cookie::SecretKey::from("").is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.bytes.is_empty()
     }
 
     /// The key's bytes.
@@ -78,7 +87,45 @@ impl SecretKey {
     /// assert_eq!(key.as_bytes(), &[1, 2, 3]);
     /// ```
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
+    }
+
+    /// Whether the key is text (a Python `str`) rather than bytes.
+    ///
+    /// ```
+    /// use flask_session_cookie::SecretKey;
+    /// assert!(SecretKey::from("dev-secret").is_text());
+    /// assert!(!SecretKey::from(&b"dev-secret"[..]).is_text());
+    /// assert!(!SecretKey::from_python_literal("b'dev'")?.is_text());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn is_text(&self) -> bool {
+        self.text
+    }
+
+    /// The key's bytes as Flask-Login takes them: a `str` key encoded as Latin-1
+    /// (`key.encode("latin1")`), a bytes key as it is. A text key with a character
+    /// above U+00FF has no Latin-1 form (Python raises `UnicodeEncodeError`).
+    pub(crate) fn latin1_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        if !self.text {
+            return Ok(Zeroizing::new(self.bytes.to_vec()));
+        }
+        let text = std::str::from_utf8(&self.bytes)
+            .map_err(|_| Error::config("the text key is not UTF-8"))?;
+        let mut out = Zeroizing::new(Vec::with_capacity(text.len()));
+        for c in text.chars() {
+            match u8::try_from(u32::from(c)) {
+                Ok(b) => out.push(b),
+                Err(_) => {
+                    return Err(Error::config(
+                        "the SECRET_KEY has a character outside Latin-1, which Flask-Login \
+                         cannot encode (Python raises UnicodeEncodeError): no remember cookie \
+                         can be made or checked with it",
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -90,13 +137,19 @@ impl fmt::Debug for SecretKey {
 
 impl From<&str> for SecretKey {
     fn from(s: &str) -> Self {
-        SecretKey(Zeroizing::new(s.as_bytes().to_vec()))
+        SecretKey {
+            bytes: Zeroizing::new(s.as_bytes().to_vec()),
+            text: true,
+        }
     }
 }
 
 impl From<String> for SecretKey {
     fn from(s: String) -> Self {
-        SecretKey(Zeroizing::new(s.into_bytes()))
+        SecretKey {
+            bytes: Zeroizing::new(s.into_bytes()),
+            text: true,
+        }
     }
 }
 
@@ -108,19 +161,28 @@ impl From<&String> for SecretKey {
 
 impl From<&[u8]> for SecretKey {
     fn from(b: &[u8]) -> Self {
-        SecretKey(Zeroizing::new(b.to_vec()))
+        SecretKey {
+            bytes: Zeroizing::new(b.to_vec()),
+            text: false,
+        }
     }
 }
 
 impl<const N: usize> From<&[u8; N]> for SecretKey {
     fn from(b: &[u8; N]) -> Self {
-        SecretKey(Zeroizing::new(b.to_vec()))
+        SecretKey {
+            bytes: Zeroizing::new(b.to_vec()),
+            text: false,
+        }
     }
 }
 
 impl From<Vec<u8>> for SecretKey {
     fn from(b: Vec<u8>) -> Self {
-        SecretKey(Zeroizing::new(b))
+        SecretKey {
+            bytes: Zeroizing::new(b),
+            text: false,
+        }
     }
 }
 

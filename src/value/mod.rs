@@ -74,6 +74,28 @@ pub enum Value {
 }
 
 impl Value {
+    /// Python's truth value (`bool(value)`): `None`, `False`, zero, and empty
+    /// strings, bytes and containers are false; everything else is true.
+    ///
+    /// ```
+    /// use flask_session_cookie::Value;
+    /// assert!(!Value::None.is_truthy() && !Value::from(0).is_truthy() && !Value::from("").is_truthy());
+    /// assert!(Value::from(true).is_truthy() && Value::from("x").is_truthy());
+    /// ```
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => i.as_i64() != Some(0),
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) | Value::Markup(s) => !s.is_empty(),
+            Value::List(v) | Value::Tuple(v) => !v.is_empty(),
+            Value::Dict(d) => !d.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::Uuid(_) | Value::DateTime(_) => true,
+        }
+    }
+
     /// The Python type name: `NoneType`, `bool`, `int`, `float`, `str`, `list`,
     /// `tuple`, `dict`, `bytes`, `Markup`, `UUID` or `datetime`.
     ///

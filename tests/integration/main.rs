@@ -11,6 +11,7 @@ mod cli;
 mod cookie_headers;
 mod differential;
 mod errors;
+mod flask_login_fixtures;
 mod flask_versions;
 mod golden;
 mod hardening;
