@@ -26,19 +26,28 @@
 //! ```
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, SET_COOKIE, VARY};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE, USER_AGENT, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 
 use crate::cookie::CookieConfig;
 use crate::error::Error;
-use crate::layer::SessionCycle;
+use crate::flask_login::{ClientInfo, LoginConfig};
+use crate::flask_wtf::{CsrfConfig, CsrfRequest};
+use crate::layer::{RequestInfo, SessionCycle};
 use crate::session::SessionCodec;
+
+/// The current request's Flask-Login state, for handlers: an extractor (it needs
+/// [`SessionLayer::with_login`]). The same type as
+/// [`flask_login::FlaskLogin`](crate::flask_login::FlaskLogin).
+pub use crate::flask_login::FlaskLogin;
 
 /// The session of the current request, for handlers: an extractor (it needs
 /// [`SessionLayer`] on the router). The same type as
@@ -109,6 +118,35 @@ impl SessionLayer {
     pub fn with_rejection_hook(self, hook: impl Fn(&Error) + Send + Sync + 'static) -> Self {
         SessionLayer::from_cycle(self.cycle.with_rejection_hook(hook))
     }
+
+    /// Runs Flask-Login's cycle ([`SessionCycle::with_login`]): handlers can take a
+    /// [`FlaskLogin`] (the current user, restored from the remember cookie when the
+    /// session has none; session protection; `login_user`, `logout_user`), and the
+    /// remember cookie is set or deleted after the handler as Flask-Login does.
+    ///
+    /// Session protection compares a hash of the client's address and `User-Agent`:
+    /// serve the router with
+    /// `into_make_service_with_connect_info::<std::net::SocketAddr>()` so that the
+    /// layer knows the address (without it, the address is `None`, as for a WSGI
+    /// request without `REMOTE_ADDR`, and no login made by Flask matches).
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use flask_session_cookie::{SessionCodec, flask_login::LoginConfig};
+    /// use flask_session_cookie::axum::{FlaskLogin, SessionLayer};
+    ///
+    /// async fn whoami(login: FlaskLogin) -> String {
+    ///     login.user_id().unwrap_or_else(|| "anonymous".into())
+    /// }
+    /// let layer = SessionLayer::new(SessionCodec::new("dev-secret")?)
+    ///     .with_login(LoginConfig::new("dev-secret")?);
+    /// let app: Router = Router::new().route("/whoami", get(whoami)).layer(layer);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_login(self, login: LoginConfig) -> Self {
+        SessionLayer::from_cycle(self.cycle.with_login(login))
+    }
 }
 
 impl<S> tower_layer::Layer<S> for SessionLayer {
@@ -156,16 +194,45 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
-            let cookies = req.headers().get_all(COOKIE).iter().map(|v| v.as_bytes());
-            let Ok(handle) = cycle.open(cookies) else {
+            let now = cycle.codec().now();
+            let opened = {
+                let headers = req.headers();
+                let remote = req
+                    .extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|info| info.0.ip().to_string());
+                let mut request = RequestInfo::new().with_client(
+                    ClientInfo::new(remote.as_deref())
+                        .with_forwarded_for(
+                            headers.get("x-forwarded-for").map(HeaderValue::as_bytes),
+                        )
+                        .with_user_agent(headers.get(USER_AGENT).map(HeaderValue::as_bytes)),
+                );
+                for value in headers.get_all(COOKIE) {
+                    request = request.with_cookie_header(value.as_bytes());
+                }
+                #[cfg(feature = "tracing")]
+                if remote.is_none() && cycle.login_config().is_some() {
+                    tracing::warn!(
+                        "no ConnectInfo<SocketAddr>: Flask-Login's session identifier is made \
+                         without the client's address (serve with \
+                         into_make_service_with_connect_info::<SocketAddr>())"
+                    );
+                }
+                cycle.open_request_at(&request, now)
+            };
+            let Ok(opened) = opened else {
                 return Ok(internal_error());
             };
-            req.extensions_mut().insert(handle.clone());
+            req.extensions_mut().insert(opened.session.clone());
+            if let Some(login) = &opened.login {
+                req.extensions_mut().insert(login.clone());
+            }
             let mut resp = inner.call(req).await?;
-            let Ok(outcome) = cycle.finish(&handle) else {
+            let Ok(outcome) = cycle.finish_request_at(&opened, cycle.codec().now()) else {
                 return Ok(internal_error());
             };
-            if let Some(header) = outcome.set_cookie {
+            for header in outcome.set_cookies {
                 match HeaderValue::from_str(&header) {
                     Ok(v) => {
                         resp.headers_mut().append(SET_COOKIE, v);
@@ -178,6 +245,226 @@ where
             }
             Ok(resp)
         })
+    }
+}
+
+/// Flask-WTF's `CSRFProtect` for axum: requests whose method needs a token (`POST`,
+/// `PUT`, `PATCH`, `DELETE` by default) are checked before the handler and refused
+/// with HTTP 400 and Flask's page naming the reason
+/// ([`CsrfError::reason`](crate::flask_wtf::CsrfError::reason)); handlers take a
+/// [`Csrf`] to render the token. Put it inside [`SessionLayer`] (`.layer(csrf)` first,
+/// then `.layer(session)`): it reads and writes the session.
+///
+/// The body of a checked request is read into memory, up to
+/// [`with_max_body`](CsrfLayer::with_max_body) (413 beyond), and handed on unchanged.
+/// To exempt routes, leave them out of the router the layer wraps.
+///
+/// ```
+/// use axum::{Router, routing::post};
+/// use flask_session_cookie::{SessionCodec, flask_wtf::CsrfConfig};
+/// use flask_session_cookie::axum::{CsrfLayer, SessionLayer};
+///
+/// async fn save() -> &'static str { "saved" }
+/// let app: Router = Router::new()
+///     .route("/save", post(save))
+///     .layer(CsrfLayer::new(CsrfConfig::new("dev-secret")?))
+///     .layer(SessionLayer::new(SessionCodec::new("dev-secret")?));
+/// # Ok::<(), flask_session_cookie::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CsrfLayer {
+    config: Arc<CsrfConfig>,
+    https: bool,
+    max_body: usize,
+}
+
+impl CsrfLayer {
+    /// The layer with these settings, for plain HTTP, reading bodies up to 2 MiB.
+    ///
+    /// ```
+    /// let layer = flask_session_cookie::axum::CsrfLayer::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn new(config: CsrfConfig) -> Self {
+        CsrfLayer {
+            config: Arc::new(config),
+            https: false,
+            max_body: 2 << 20,
+        }
+    }
+
+    /// Whether requests arrive over HTTPS (Flask's `request.is_secure`; behind a
+    /// TLS-terminating proxy, what the Flask app sees). With `WTF_CSRF_SSL_STRICT`
+    /// the `Referer` is then checked.
+    ///
+    /// ```
+    /// let layer = flask_session_cookie::axum::CsrfLayer::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?).with_https(true);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_https(mut self, https: bool) -> Self {
+        self.https = https;
+        self
+    }
+
+    /// The largest body read to find a form token; a larger one is answered with
+    /// 413. Default: 2 MiB.
+    ///
+    /// ```
+    /// let layer = flask_session_cookie::axum::CsrfLayer::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?).with_max_body(64 << 10);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+}
+
+impl<S> tower_layer::Layer<S> for CsrfLayer {
+    type Service = CsrfService<S>;
+
+    fn layer(&self, inner: S) -> CsrfService<S> {
+        CsrfService {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service [`CsrfLayer`] wraps around your routes.
+#[derive(Debug, Clone)]
+pub struct CsrfService<S> {
+    inner: S,
+    layer: CsrfLayer,
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut resp = Response::new(Body::from(text));
+    *resp.status_mut() = status;
+    resp
+}
+
+impl<S> tower_service::Service<Request<Body>> for CsrfService<S>
+where
+    S: tower_service::Service<Request<Body>, Response = Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future =
+        Pin<Box<dyn Future<Output = std::result::Result<Response<Body>, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<std::result::Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<Body>) -> Self::Future {
+        let layer = self.layer.clone();
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            req.extensions_mut().insert(Arc::clone(&layer.config));
+            if !layer.config.needs_token(req.method().as_str()) {
+                return inner.call(req).await;
+            }
+            let Some(session) = req.extensions().get::<FlaskSession>().cloned() else {
+                return Ok(plain(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "CsrfLayer needs flask_session_cookie::axum::SessionLayer around it",
+                ));
+            };
+            let (parts, body) = req.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, layer.max_body).await else {
+                return Ok(plain(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"));
+            };
+            let verdict = {
+                let mut request = CsrfRequest::new(parts.method.as_str())
+                    .with_body(&bytes)
+                    .with_https(layer.https);
+                for (name, value) in &parts.headers {
+                    request = request.with_header(name.as_str(), value.as_bytes());
+                }
+                let now = layer.config.now();
+                session.with(|s| layer.config.protect_at(&request, s, now))
+            };
+            if let Err(e) = verdict {
+                #[cfg(feature = "tracing")]
+                tracing::debug!(reason = e.reason(), "CSRF check failed; answering 400");
+                let mut resp = Response::new(Body::from(e.flask_body()));
+                *resp.status_mut() = StatusCode::BAD_REQUEST;
+                resp.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                return Ok(resp);
+            }
+            inner
+                .call(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        })
+    }
+}
+
+/// Flask-WTF's `csrf_token()` for handlers that render a form: an extractor (it needs
+/// [`CsrfLayer`] inside [`SessionLayer`]).
+///
+/// ```
+/// use flask_session_cookie::axum::Csrf;
+///
+/// async fn form(csrf: Csrf) -> Result<String, flask_session_cookie::Error> {
+///     Ok(format!(r#"<form method="post"><input type="hidden" name="csrf_token" value="{}"></form>"#, csrf.token()?))
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Csrf {
+    config: Arc<CsrfConfig>,
+    session: FlaskSession,
+}
+
+impl Csrf {
+    /// The form token (`generate_csrf()`): the session's raw token signed now; a raw
+    /// token is added to the session first if it has none.
+    ///
+    /// ```
+    /// # let _ = |csrf: flask_session_cookie::axum::Csrf| csrf.token();
+    /// ```
+    pub fn token(&self) -> crate::error::Result<String> {
+        self.config.generate_for(&self.session, self.config.now())
+    }
+
+    /// The settings.
+    ///
+    /// ```
+    /// # let _ = |csrf: flask_session_cookie::axum::Csrf| csrf.config().field_name().to_owned();
+    /// ```
+    pub fn config(&self) -> &CsrfConfig {
+        &self.config
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Csrf {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        let missing = (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Csrf needs flask_session_cookie::axum::CsrfLayer inside SessionLayer on the router",
+        );
+        let config = parts
+            .extensions
+            .get::<Arc<CsrfConfig>>()
+            .cloned()
+            .ok_or(missing)?;
+        let session = parts
+            .extensions
+            .get::<FlaskSession>()
+            .cloned()
+            .ok_or(missing)?;
+        Ok(Csrf { config, session })
     }
 }
 
@@ -204,6 +491,20 @@ impl<S: Send + Sync> FromRequestParts<S> for FlaskSession {
         parts.extensions.get::<FlaskSession>().cloned().ok_or((
             StatusCode::INTERNAL_SERVER_ERROR,
             "FlaskSession needs flask_session_cookie::axum::SessionLayer on the router",
+        ))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FlaskLogin {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        parts.extensions.get::<FlaskLogin>().cloned().ok_or((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "FlaskLogin needs flask_session_cookie::axum::SessionLayer::with_login on the router",
         ))
     }
 }

@@ -36,6 +36,7 @@ use std::sync::Arc;
 
 use crate::cookie::{CookieConfig, SaveOutcome, find_request_cookie};
 use crate::error::{Error, Result};
+use crate::flask_login::{ClientInfo, FlaskLogin, LoginConfig};
 use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
 
 /// What to call with each rejected cookie and each failure.
@@ -61,6 +62,7 @@ pub struct SessionCycle {
     codec: Arc<SessionCodec>,
     cookie: Arc<CookieConfig>,
     hook: Option<Hook>,
+    login: Option<Arc<LoginConfig>>,
 }
 
 impl fmt::Debug for SessionCycle {
@@ -69,6 +71,7 @@ impl fmt::Debug for SessionCycle {
             .field("codec", &self.codec)
             .field("cookie", &self.cookie)
             .field("hook", &self.hook.as_ref().map(|_| "<fn>"))
+            .field("login", &self.login)
             .finish()
     }
 }
@@ -99,6 +102,7 @@ impl SessionCycle {
             codec: Arc::new(codec),
             cookie: Arc::new(CookieConfig::flask()),
             hook: None,
+            login: None,
         }
     }
 
@@ -139,6 +143,36 @@ impl SessionCycle {
     pub fn with_rejection_hook(mut self, hook: impl Fn(&Error) + Send + Sync + 'static) -> Self {
         self.hook = Some(Arc::new(hook));
         self
+    }
+
+    /// Runs Flask-Login's cycle too: each request opened with
+    /// [`open_request_at`](SessionCycle::open_request_at) gets a [`FlaskLogin`]
+    /// (session protection and the remember cookie when the current user is first
+    /// asked for), and [`finish_request_at`](SessionCycle::finish_request_at) carries
+    /// out its `_remember` instruction before saving the session.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, flask_login::LoginConfig, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?)
+    ///     .with_login(LoginConfig::new("dev-secret")?);
+    /// assert!(cycle.login_config().is_some());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_login(mut self, login: LoginConfig) -> Self {
+        self.login = Some(Arc::new(login));
+        self
+    }
+
+    /// Flask-Login's settings, if the cycle runs it.
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// assert!(cycle.login_config().is_none());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn login_config(&self) -> Option<&LoginConfig> {
+        self.login.as_deref()
     }
 
     /// The codec.
@@ -268,4 +302,149 @@ impl SessionCycle {
                 report!(self, warn, e, "session cannot be saved; answering 500");
             })
     }
+
+    /// Opens a whole request (its `Cookie` headers and its client, for Flask-Login)
+    /// as if the time were `now`: the session as [`open_at`](SessionCycle::open_at)
+    /// opens it, and with [`with_login`](SessionCycle::with_login) its
+    /// [`FlaskLogin`], with the request's remember cookie.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::{RequestInfo, SessionCycle}, flask_login::{ClientInfo, LoginConfig}, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?).with_login(LoginConfig::new("dev-secret")?);
+    /// let remember = format!("remember_token={}", LoginConfig::new("dev-secret")?.signer().encode("42"));
+    /// let request = RequestInfo::new()
+    ///     .with_cookie_header(remember.as_bytes())
+    ///     .with_client(ClientInfo::new(Some("127.0.0.1")).with_user_agent(Some(b"curl/8.5.0")));
+    /// let opened = cycle.open_request_at(&request, 1_700_000_000)?;
+    /// let login = opened.login.as_ref().unwrap();
+    /// assert_eq!(login.user_id().as_deref(), Some("42")); // restored, not fresh
+    /// let done = cycle.finish_request_at(&opened, 1_700_000_000)?;
+    /// assert_eq!(done.set_cookies.len(), 1); // the session now holds the login
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn open_request_at(&self, request: &RequestInfo<'_>, now: i64) -> Result<RequestSession> {
+        let headers = || request.cookie_headers.iter().copied();
+        let session = self.open_at(headers(), now)?;
+        let login = self.login.as_ref().map(|config| {
+            let remember = find_request_cookie(headers(), config.cookie().name());
+            FlaskLogin::new(
+                session.clone(),
+                Arc::clone(config),
+                &request.client,
+                remember.as_deref(),
+            )
+        });
+        Ok(RequestSession { session, login })
+    }
+
+    /// What to add to the response of a request opened with
+    /// [`open_request_at`](SessionCycle::open_request_at), as if the time were `now`:
+    /// Flask-Login's remember cookie (its `after_request`), then the session cookie
+    /// (Flask's `save_session`), in the order Flask adds them. An error is what Flask
+    /// answers with HTTP 500.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::{RequestInfo, SessionCycle}, flask_login::{LoginConfig, LoginOptions}, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?).with_login(LoginConfig::new("dev-secret")?);
+    /// let opened = cycle.open_request_at(&RequestInfo::new(), 1_700_000_000)?;
+    /// opened.login.as_ref().unwrap().login_user("7", LoginOptions::new().remember(true));
+    /// let done = cycle.finish_request_at(&opened, 1_700_000_000)?;
+    /// assert!(done.set_cookies[0].starts_with("remember_token=7|"));
+    /// assert!(done.set_cookies[1].starts_with("session="));
+    /// assert!(done.vary_cookie);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn finish_request_at(&self, opened: &RequestSession, now: i64) -> Result<Finished> {
+        let mut set_cookies = Vec::new();
+        if let Some(login) = &opened.login {
+            match login.finish_at(now) {
+                Ok(header) => set_cookies.extend(header),
+                Err(e) => {
+                    report!(
+                        self,
+                        warn,
+                        &e,
+                        "remember cookie cannot be written; answering 500"
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        let outcome = self.finish_at(&opened.session, now)?;
+        set_cookies.extend(outcome.set_cookie);
+        Ok(Finished {
+            set_cookies,
+            vary_cookie: outcome.vary_cookie,
+        })
+    }
+}
+
+/// What the session cycle reads from a request: its `Cookie` headers (raw bytes) and,
+/// for Flask-Login's session identifier, its client.
+///
+/// ```
+/// use flask_session_cookie::{layer::RequestInfo, flask_login::ClientInfo};
+/// let request = RequestInfo::new()
+///     .with_cookie_header(b"session=abc")
+///     .with_client(ClientInfo::new(Some("127.0.0.1")));
+/// # let _ = request;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RequestInfo<'a> {
+    cookie_headers: Vec<&'a [u8]>,
+    client: ClientInfo<'a>,
+}
+
+impl<'a> RequestInfo<'a> {
+    /// A request with no cookies and an unknown client.
+    ///
+    /// ```
+    /// let _ = flask_session_cookie::layer::RequestInfo::new();
+    /// ```
+    pub fn new() -> Self {
+        RequestInfo::default()
+    }
+
+    /// Adds a `Cookie` header (several are joined as Werkzeug joins them).
+    ///
+    /// ```
+    /// let _ = flask_session_cookie::layer::RequestInfo::new().with_cookie_header(b"a=1");
+    /// ```
+    #[must_use]
+    pub fn with_cookie_header(mut self, header: &'a [u8]) -> Self {
+        self.cookie_headers.push(header);
+        self
+    }
+
+    /// The client: its address and the `X-Forwarded-For` and `User-Agent` headers.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::RequestInfo, flask_login::ClientInfo};
+    /// let _ = RequestInfo::new().with_client(ClientInfo::new(Some("::1")));
+    /// ```
+    #[must_use]
+    pub fn with_client(mut self, client: ClientInfo<'a>) -> Self {
+        self.client = client;
+        self
+    }
+}
+
+/// A request's session, and its login when the cycle runs Flask-Login.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RequestSession {
+    /// The session.
+    pub session: FlaskSession,
+    /// The login ([`SessionCycle::with_login`]).
+    pub login: Option<FlaskLogin>,
+}
+
+/// What to add to a response: see [`SessionCycle::finish_request_at`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Finished {
+    /// `Set-Cookie` header values, in order.
+    pub set_cookies: Vec<String>,
+    /// Whether to add `Cookie` to `Vary`.
+    pub vary_cookie: bool,
 }

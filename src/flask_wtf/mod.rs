@@ -36,7 +36,7 @@ pub use form::{FormFields, parse_form};
 use crate::error::{Error, ErrorKind, Result};
 use crate::itsdangerous::{SecretKey, SignerConfig, UrlSafeTimedSerializer};
 use crate::python;
-use crate::session::Session;
+use crate::session::{FlaskSession, Session};
 use crate::value::Value;
 
 /// Why a request failed Flask-WTF's CSRF check. [`reason`](CsrfError::reason) is
@@ -262,6 +262,41 @@ impl CsrfConfig {
         self
     }
 
+    /// Reads the time from `clock` (default: the system clock).
+    ///
+    /// ```
+    /// use flask_session_cookie::{flask_wtf::CsrfConfig, itsdangerous::FixedClock};
+    /// let c = CsrfConfig::new("k")?.with_clock(FixedClock(1_700_000_000));
+    /// assert_eq!(c.now(), 1_700_000_000);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl crate::itsdangerous::Clock + 'static) -> Self {
+        self.serializer = self.serializer.with_clock(clock);
+        self
+    }
+
+    /// The current time by this configuration's clock, in Unix seconds.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?.now() > 1_700_000_000);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn now(&self) -> i64 {
+        self.serializer.signer().now()
+    }
+
+    /// Whether requests with this method must carry a token (`WTF_CSRF_METHODS`).
+    ///
+    /// ```
+    /// let c = flask_session_cookie::flask_wtf::CsrfConfig::new("k")?;
+    /// assert!(c.needs_token("POST") && !c.needs_token("GET"));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn needs_token(&self, method: &str) -> bool {
+        self.methods.iter().any(|m| m == method)
+    }
+
     /// `WTF_CSRF_FIELD_NAME`.
     ///
     /// ```
@@ -367,6 +402,32 @@ impl CsrfConfig {
         self.form_token_at(&raw, timestamp)
     }
 
+    /// [`generate_at`](CsrfConfig::generate_at) on a request's session, tracked as
+    /// Flask tracks it: an access always, a modification only when a raw token is
+    /// created.
+    ///
+    /// ```
+    /// use flask_session_cookie::{flask_wtf::CsrfConfig, session::FlaskSession};
+    /// let c = CsrfConfig::new("dev-secret")?;
+    /// let session = FlaskSession::detached(Default::default());
+    /// let token = c.generate_for(&session, 1_700_000_000)?;
+    /// assert!(session.lock().modified());
+    /// # let _ = token;
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn generate_for(&self, session: &FlaskSession, timestamp: i64) -> Result<String> {
+        let mut tracked = session.lock();
+        let raw = match tracked.get(&self.field_name) {
+            Some(Value::Str(raw)) => raw.clone(),
+            _ => {
+                let raw = self.new_raw_token()?;
+                tracked.insert(&self.field_name, raw.as_str());
+                raw
+            }
+        };
+        self.form_token_at(&raw, timestamp)
+    }
+
     /// `validate_csrf(token)` at `now`: the token is there, the session has a raw
     /// token, the form token verifies and is within the time limit, and it holds
     /// the session's raw token (compared in constant time).
@@ -432,7 +493,7 @@ impl CsrfConfig {
         session: &Session,
         now: i64,
     ) -> std::result::Result<(), CsrfError> {
-        if !self.methods.iter().any(|m| m == request.method) {
+        if !self.needs_token(request.method) {
             return Ok(());
         }
         let token = self.request_token(request);

@@ -8,6 +8,8 @@ mod common;
 mod axum_layer;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod cli_extensions;
 mod cookie_headers;
 mod differential;
 mod errors;

@@ -11,6 +11,8 @@
     clippy::indexing_slicing
 )]
 
+mod extensions;
+
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
@@ -47,16 +49,32 @@ enum Command {
     Encode(EncodeArgs),
     /// Decode a built-in sample cookie (key `dev-secret`, signed at 1700000000).
     Sample,
+    /// Flask-Login's remember-me cookie: make or verify its value.
+    #[command(subcommand)]
+    Remember(extensions::RememberCommand),
+    /// Flask-Login's session identifier `_id` for a client.
+    LoginId(extensions::LoginIdArgs),
+    /// Flask-WTF's CSRF form tokens: make or verify one.
+    #[command(subcommand)]
+    Csrf(extensions::CsrfCommand),
+}
+
+/// The app's SECRET_KEY.
+#[derive(Args)]
+pub(crate) struct SecretArgs {
+    /// The app's SECRET_KEY (a Python `str`).
+    #[arg(long, env = "FLASK_SECRET_KEY", hide_env_values = true)]
+    secret: Option<String>,
+    /// Read SECRET_KEY from a file (raw bytes, a Python `bytes` key; one trailing
+    /// newline is removed).
+    #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+    secret_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
 struct KeyArgs {
-    /// The app's SECRET_KEY.
-    #[arg(long, env = "FLASK_SECRET_KEY", hide_env_values = true)]
-    secret: Option<String>,
-    /// Read SECRET_KEY from a file (raw bytes; one trailing newline is removed).
-    #[arg(long, value_name = "PATH", conflicts_with = "secret")]
-    secret_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    secret: SecretArgs,
     /// A key from SECRET_KEY_FALLBACKS; repeat in the order of that list.
     #[arg(long, value_name = "KEY")]
     fallback: Vec<String>,
@@ -135,7 +153,7 @@ struct EncodeArgs {
 }
 
 /// A failure with its exit status.
-enum Failure {
+pub(crate) enum Failure {
     /// The cookie was rejected or could not be written: exit 1, with the CLI's kind
     /// name and the detail.
     Rejected(&'static str, String),
@@ -165,6 +183,9 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode(args),
         Command::Encode(args) => encode(args),
         Command::Sample => sample(),
+        Command::Remember(command) => extensions::remember(command),
+        Command::LoginId(args) => extensions::login_id(args),
+        Command::Csrf(command) => extensions::csrf(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -200,8 +221,11 @@ fn read_input(arg: Option<String>) -> Result<String, Failure> {
     }
 }
 
-fn secret_keys(args: &KeyArgs) -> Result<Option<SecretKeys>, Failure> {
-    let current: Option<SecretKey> = match (&args.secret, &args.secret_file) {
+/// The key of `--secret`, `--secret-file` or `FLASK_SECRET_KEY`; an empty one is no
+/// key (`--secret ""`, an empty FLASK_SECRET_KEY or key file): Flask refuses it, and
+/// anybody can sign with it.
+pub(crate) fn secret_key(args: &SecretArgs) -> Result<Option<SecretKey>, Failure> {
+    let key = match (&args.secret, &args.secret_file) {
         (_, Some(path)) => {
             let mut bytes = std::fs::read(path)
                 .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -216,9 +240,11 @@ fn secret_keys(args: &KeyArgs) -> Result<Option<SecretKeys>, Failure> {
         (Some(s), None) => Some(SecretKey::from(s.as_str())),
         (None, None) => None,
     };
-    // An empty key (`--secret ""`, an empty FLASK_SECRET_KEY or key file) is no key:
-    // Flask refuses it, and anybody can sign with it.
-    let Some(current) = current.filter(|k| !k.is_empty()) else {
+    Ok(key.filter(|k| !k.is_empty()))
+}
+
+fn secret_keys(args: &KeyArgs) -> Result<Option<SecretKeys>, Failure> {
+    let Some(current) = secret_key(&args.secret)? else {
         return Ok(None);
     };
     if args.fallback.iter().any(String::is_empty) {
@@ -288,7 +314,7 @@ fn in_form(form: InputForm, name: &str) -> impl FnOnce(Error) -> Failure + '_ {
     }
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     flask_session_cookie::Clock::now(&flask_session_cookie::SystemClock)
 }
 
