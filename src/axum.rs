@@ -167,6 +167,16 @@ pub struct SessionService<S> {
     cycle: SessionCycle,
 }
 
+/// The future both services return.
+type ResponseFuture<E> =
+    Pin<Box<dyn Future<Output = std::result::Result<Response<Body>, E>> + Send>>;
+
+/// The service that was polled ready handles this request; a clone takes its place.
+fn take_ready<S: Clone>(slot: &mut S) -> S {
+    let clone = slot.clone();
+    std::mem::replace(slot, clone)
+}
+
 fn internal_error() -> Response<Body> {
     let mut resp = Response::new(Body::from("Internal Server Error"));
     *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
@@ -181,8 +191,7 @@ where
 {
     type Response = Response<Body>;
     type Error = S::Error;
-    type Future =
-        Pin<Box<dyn Future<Output = std::result::Result<Response<Body>, S::Error>> + Send>>;
+    type Future = ResponseFuture<S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<std::result::Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -190,9 +199,7 @@ where
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
         let cycle = self.cycle.clone();
-        // The service that was polled ready handles this request; a clone takes its place.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = take_ready(&mut self.inner);
         Box::pin(async move {
             let now = cycle.codec().now();
             let opened = {
@@ -352,8 +359,7 @@ where
 {
     type Response = Response<Body>;
     type Error = S::Error;
-    type Future =
-        Pin<Box<dyn Future<Output = std::result::Result<Response<Body>, S::Error>> + Send>>;
+    type Future = ResponseFuture<S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<std::result::Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -361,8 +367,7 @@ where
 
     fn call(&mut self, mut req: Request<Body>) -> Self::Future {
         let layer = self.layer.clone();
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = take_ready(&mut self.inner);
         Box::pin(async move {
             req.extensions_mut().insert(Arc::clone(&layer.config));
             if !layer.config.needs_token(req.method().as_str()) {

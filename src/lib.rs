@@ -11,6 +11,8 @@
 //! | root | [`SessionCodec`], [`Session`], [`SecretKeys`], [`Value`], [`Error`], [`Limits`] | `SecureCookieSessionInterface` |
 //! | [`session`] | the session during a request: [`TrackedSession`](session::TrackedSession), [`FlaskSession`](session::FlaskSession) | `SecureCookieSession` |
 //! | [`cookie`] | `Set-Cookie` with Flask's attributes and save rules; the `Cookie` header as Werkzeug reads it | `save_session`, `request.cookies` |
+//! | [`flask_login`] | remember cookies, session protection, the keys of a login | Flask-Login 0.6 |
+//! | [`flask_wtf`] | CSRF tokens and `CSRFProtect`'s checks | Flask-WTF 1.3 |
 //! | [`layer`] | the session cycle around one request, for any framework | `open_session` / `save_session` |
 //! | [`itsdangerous`] | signers and serializers for any salt, digest, key derivation | `itsdangerous` |
 //! | [`json`] | Python's JSON dialect with Flask's tags | `flask.json.tag`, `json` |

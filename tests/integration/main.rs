@@ -22,6 +22,8 @@ mod itsdangerous;
 mod json_dialect;
 mod limits;
 mod live;
+#[cfg(feature = "axum")]
+mod live_login;
 mod malformed;
 mod python_formats;
 mod quickstart;

@@ -3,16 +3,15 @@
 //! cookie store (cookies are per host, not per port, so both servers see one
 //! session), going back and forth as a user would.
 
-use std::sync::Arc;
 use std::time::Instant;
 
+use crate::common::browser::Browser;
 use crate::common::live::{self, LiveFlask};
+use crate::common::rust_server::{RustServer, serve};
 use axum::extract::Query;
 use axum::{Router, routing::get};
 use flask_session_cookie::axum::{FlaskSession, SessionLayer};
 use flask_session_cookie::{SecretKeys, SessionCodec};
-use reqwest::blocking::Client;
-use reqwest::cookie::{CookieStore, Jar};
 use serde_json::Value as Json;
 
 fn rust_app(keys: SecretKeys) -> Router {
@@ -46,28 +45,8 @@ fn rust_app(keys: SecretKeys) -> Router {
         .layer(SessionLayer::new(SessionCodec::new(keys).unwrap()))
 }
 
-/// The axum service on a runtime of its own; stops when dropped.
-struct RustServer {
-    port: u16,
-    _runtime: tokio::runtime::Runtime,
-}
-
 fn start_rust(keys: SecretKeys) -> RustServer {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = rust_app(keys);
-    runtime.spawn(async move { axum::serve(listener, app).await });
-    RustServer {
-        port,
-        _runtime: runtime,
-    }
+    serve(rust_app(keys))
 }
 
 fn start_flask(secret: &str, fallbacks: &str) -> Option<LiveFlask> {
@@ -82,55 +61,6 @@ fn start_flask(secret: &str, fallbacks: &str) -> Option<LiveFlask> {
     )
 }
 
-struct User {
-    client: Client,
-    jar: Arc<Jar>,
-}
-
-impl User {
-    fn new() -> Self {
-        let jar = Arc::new(Jar::default());
-        let client = Client::builder()
-            .cookie_provider(Arc::clone(&jar))
-            .build()
-            .unwrap();
-        User { client, jar }
-    }
-    fn get(&self, port: u16, path: &str) -> reqwest::blocking::Response {
-        let resp = self
-            .client
-            .get(format!("http://127.0.0.1:{port}{path}"))
-            .send()
-            .unwrap();
-        assert!(
-            resp.status().is_success(),
-            "GET {port}{path}: {}",
-            resp.status()
-        );
-        resp
-    }
-    fn text(&self, port: u16, path: &str) -> String {
-        self.get(port, path).text().unwrap()
-    }
-    fn json(&self, port: u16, path: &str) -> Json {
-        serde_json::from_str(&self.text(port, path)).unwrap()
-    }
-    fn session_cookie(&self, port: u16) -> Option<String> {
-        let url = format!("http://127.0.0.1:{port}/").parse().unwrap();
-        let header = self.jar.cookies(&url)?;
-        header
-            .to_str()
-            .unwrap()
-            .split("; ")
-            .find_map(|c| c.strip_prefix("session=").map(str::to_owned))
-    }
-    fn set_session_cookie(&self, port: u16, value: &str) {
-        let url = format!("http://127.0.0.1:{port}/").parse().unwrap();
-        self.jar
-            .add_cookie_str(&format!("session={value}; Path=/"), &url);
-    }
-}
-
 #[test]
 fn a_user_moves_between_flask_and_rust() {
     let started = Instant::now();
@@ -138,7 +68,7 @@ fn a_user_moves_between_flask_and_rust() {
         return;
     };
     let rust = start_rust(SecretKeys::new("dev-secret"));
-    let user = User::new();
+    let user = Browser::new("shared-login-test");
 
     // 1. Log in on Flask -> the Rust service sees the user.
     assert_eq!(user.text(rust.port, "/whoami"), "anonymous");
@@ -189,7 +119,7 @@ fn a_user_moves_between_flask_and_rust() {
         deletion,
         "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/"
     );
-    assert_eq!(user.session_cookie(flask.port), None);
+    assert_eq!(user.cookie(flask.port, "session"), None);
     let seen = user.json(flask.port, "/whoami");
     assert_eq!(
         (seen["user"].clone(), seen["session"].as_str()),
@@ -206,11 +136,11 @@ fn a_user_moves_between_flask_and_rust() {
 
     // 5. A tampered cookie -> both sides see an empty session.
     user.text(flask.port, "/login?user=7");
-    let good = user.session_cookie(flask.port).unwrap();
+    let good = user.cookie(flask.port, "session").unwrap();
     let mut bad = good.into_bytes();
     let i = bad.len() / 2;
     bad[i] = if bad[i] == b'A' { b'B' } else { b'A' };
-    user.set_session_cookie(flask.port, &String::from_utf8(bad).unwrap());
+    user.set_cookie(flask.port, "session", &String::from_utf8(bad).unwrap());
     assert_eq!(user.text(rust.port, "/whoami"), "anonymous");
     assert_eq!(user.json(flask.port, "/whoami")["user"], Json::Null);
 
@@ -223,9 +153,9 @@ fn key_rotation_keeps_users_logged_in_on_both_sides() {
     let Some(old_flask) = start_flask("old-secret", "") else {
         return;
     };
-    let user = User::new();
+    let user = Browser::new("shared-login-test");
     assert_eq!(user.text(old_flask.port, "/login?user=42"), "logged in");
-    let old_cookie = user.session_cookie(old_flask.port).unwrap();
+    let old_cookie = user.cookie(old_flask.port, "session").unwrap();
     drop(old_flask);
 
     // After: SECRET_KEY = new, SECRET_KEY_FALLBACKS = [old], on both sides.
@@ -237,7 +167,7 @@ fn key_rotation_keeps_users_logged_in_on_both_sides() {
     assert_eq!(user.json(flask.port, "/whoami")["user"], "42");
     // A change on the Rust side re-signs the cookie with the new key...
     user.text(rust.port, "/flash?category=message&msg=rotated");
-    let new_cookie = user.session_cookie(flask.port).unwrap();
+    let new_cookie = user.cookie(flask.port, "session").unwrap();
     assert_ne!(new_cookie, old_cookie);
     let codec_new_only = SessionCodec::new("new-secret").unwrap();
     assert!(
@@ -256,8 +186,8 @@ fn key_rotation_keeps_users_logged_in_on_both_sides() {
         return;
     };
     let strict_rust = start_rust(SecretKeys::new("new-secret"));
-    let stranger = User::new();
-    stranger.set_session_cookie(strict_flask.port, &old_cookie);
+    let stranger = Browser::new("shared-login-test");
+    stranger.set_cookie(strict_flask.port, "session", &old_cookie);
     assert_eq!(stranger.text(strict_rust.port, "/whoami"), "anonymous");
     assert_eq!(
         stranger.json(strict_flask.port, "/whoami")["user"],

@@ -1,7 +1,10 @@
 //! Shared helpers for the integration tests: fixture files and the live Flask.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod live;
+#[cfg(feature = "axum")]
+pub mod rust_server;
 
 use serde_json::Value as Json;
 
