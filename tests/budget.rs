@@ -12,11 +12,15 @@ use flask_session_cookie::Limits;
 #[global_allocator]
 static ALLOC: &budget::Counting = &budget::ALLOC;
 
+/// The allocator counts every thread: the tests of this binary take turns.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The heap budget of one decode (SECURITY.md).
 const HEAP_BUDGET: usize = 8 << 20;
 
 #[test]
 fn worst_case_cookies_stay_within_the_budget() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let shapes = match budget::shapes(&[]) {
         Ok(shapes) => shapes,
         Err(e) if std::env::var("FSC_REQUIRE_FLASK").is_ok_and(|v| v == "1") => {
@@ -70,5 +74,37 @@ fn worst_case_cookies_stay_within_the_budget() {
         budget::PATHS.len(),
         worst.0,
         worst.1
+    );
+}
+
+/// Regression guard (mutation testing found it unchecked): the per-thread decode
+/// buffers are kept for the next cookie only while small, so a hostile cookie that
+/// inflates to 256 KiB does not pin that memory in every worker thread.
+#[test]
+fn a_large_payload_does_not_pin_its_buffers() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    use flask_session_cookie::{Session, SessionCodec};
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    let mut big = Session::new();
+    big.insert("a", "a".repeat(200_000));
+    let big = codec.encode_at(&big, 1_700_000_000).unwrap();
+    assert!(big.len() < 2_000, "compressed: {}", big.len());
+    // Warm the buffers, the inflate state and anything else a first call allocates
+    // once, with a compressed cookie of a few KB.
+    let mut small = Session::new();
+    small.insert("a", "a".repeat(5_000));
+    let small = codec.encode_at(&small, 1_700_000_000).unwrap();
+    assert!(small.starts_with('.'), "compressed");
+    for _ in 0..2 {
+        codec.decode_at(&small, 1_700_000_000).unwrap();
+    }
+    let region = stats_alloc::Region::new(&stats_alloc::INSTRUMENTED_SYSTEM);
+    drop(codec.decode_at(&big, 1_700_000_000).unwrap());
+    let change = region.change();
+    // Growth by realloc is counted in bytes_allocated, shrinking in bytes_deallocated.
+    let retained = change.bytes_allocated as isize - change.bytes_deallocated as isize;
+    assert!(
+        retained < 64 << 10,
+        "{retained} bytes still held after decoding a 200 KB payload"
     );
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod accessors;
 #[cfg(feature = "axum")]
 mod axum_layer;
 #[cfg(feature = "cli")]
