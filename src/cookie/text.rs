@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 #[non_exhaustive]
 pub enum InputForm {
     /// A bare cookie value (no `=` in it), taken as it is (surrounding double quotes
-    /// are removed as Werkzeug removes them).
+    /// of an ASCII value are removed as Werkzeug removes them).
     Value,
     /// `name=value` pairs separated by `;`, as in a `Cookie` header's value.
     Pairs,
@@ -100,7 +100,14 @@ pub fn find_cookie<'a>(text: &'a str, name: &str) -> Result<FoundCookie<'a>> {
         if trimmed.contains('=') {
             InputForm::Pairs
         } else {
-            let value = super::request::value_text(trimmed.as_bytes());
+            // Pasted text is text, not a header's raw bytes: only a quoted ASCII value
+            // is unquoted as Werkzeug unquotes it; anything else is taken as it is
+            // (itsdangerous tokens may hold any character).
+            let value = if trimmed.is_ascii() {
+                super::request::value_text(trimmed.as_bytes())
+            } else {
+                Cow::Borrowed(trimmed)
+            };
             return Ok(FoundCookie {
                 value,
                 form: InputForm::Value,
@@ -255,6 +262,10 @@ mod tests {
         use InputForm::*;
         assert_eq!(find("abc.def"), Some(("abc.def".into(), Value)));
         assert_eq!(find("\"abc.def\"\n"), Some(("abc.def".into(), Value)));
+        assert_eq!(
+            find("my string é.sig"),
+            Some(("my string é.sig".into(), Value))
+        );
         assert_eq!(find("session=abc; x=1"), Some(("abc".into(), Pairs)));
         assert_eq!(find("x=1;session=abc"), Some(("abc".into(), Pairs)));
         assert_eq!(

@@ -10,6 +10,8 @@ mod axum_layer;
 #[cfg(feature = "cli")]
 mod cli;
 #[cfg(feature = "cli")]
+mod cli_crack;
+#[cfg(feature = "cli")]
 mod cli_extensions;
 mod cookie_headers;
 mod differential;

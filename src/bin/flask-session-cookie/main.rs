@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+mod crack;
 mod extensions;
 
 use std::fmt::Write as _;
@@ -57,27 +58,78 @@ enum Command {
     /// Flask-WTF's CSRF form tokens: make or verify one.
     #[command(subcommand)]
     Csrf(extensions::CsrfCommand),
+    /// Find the SECRET_KEY that signed a cookie, from wordlists (flask-unsign's
+    /// "unsign").
+    #[command(alias = "unsign")]
+    Crack(crack::CrackArgs),
 }
 
 /// The app's SECRET_KEY.
 #[derive(Args)]
 pub(crate) struct SecretArgs {
-    /// The app's SECRET_KEY (a Python `str`).
-    #[arg(long, env = "FLASK_SECRET_KEY", hide_env_values = true)]
+    /// The app's SECRET_KEY: text (a Python `str`), or a Python bytes literal
+    /// (`b'_5#y2L"F4Q8z\n\xec]/'`, Python's escapes) for a `bytes` key. Without
+    /// --secret, --secret-hex or --secret-file: the FLASK_SECRET_KEY environment
+    /// variable.
+    #[arg(long, allow_hyphen_values = true, value_name = "KEY")]
     secret: Option<String>,
+    /// SECRET_KEY as hex (a `bytes` key such as `os.urandom(24)`).
+    #[arg(long, value_name = "HEX")]
+    secret_hex: Option<String>,
     /// Read SECRET_KEY from a file (raw bytes, a Python `bytes` key; one trailing
     /// newline is removed).
-    #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+    #[arg(long, value_name = "PATH")]
     secret_file: Option<std::path::PathBuf>,
+    /// Take --secret and --fallback as text even when they look like a Python bytes
+    /// literal.
+    #[arg(long)]
+    no_literal_eval: bool,
+}
+
+/// A key given as text: a Python bytes literal stands for its bytes (unless
+/// `--no-literal-eval`), anything else is a `str` key.
+fn text_key(text: &str, no_literal_eval: bool) -> SecretKey {
+    if !no_literal_eval && let Ok(key) = SecretKey::from_python_literal(text) {
+        return key;
+    }
+    SecretKey::from(text)
+}
+
+/// Hex digits (either case, an even number) as bytes.
+fn hex_key(option: &str, hex: &str) -> Result<SecretKey, Failure> {
+    let hex = hex.trim();
+    let digits: Option<Vec<u8>> = hex
+        .len()
+        .is_multiple_of(2)
+        .then(|| {
+            hex.as_bytes()
+                .chunks(2)
+                .map(|pair| {
+                    std::str::from_utf8(pair)
+                        .ok()
+                        .and_then(|p| u8::from_str_radix(p, 16).ok())
+                })
+                .collect()
+        })
+        .flatten();
+    digits.map(SecretKey::from).ok_or_else(|| {
+        Failure::Usage(format!(
+            "{option} takes hex digits, two per byte (like the output of os.urandom(24).hex())"
+        ))
+    })
 }
 
 #[derive(Args)]
 struct KeyArgs {
     #[command(flatten)]
     secret: SecretArgs,
-    /// A key from SECRET_KEY_FALLBACKS; repeat in the order of that list.
-    #[arg(long, value_name = "KEY")]
+    /// A key from SECRET_KEY_FALLBACKS (text or a Python bytes literal); repeat in
+    /// the order of that list.
+    #[arg(long, value_name = "KEY", allow_hyphen_values = true)]
     fallback: Vec<String>,
+    /// A fallback key as hex; these come after the --fallback ones.
+    #[arg(long, value_name = "HEX")]
+    fallback_hex: Vec<String>,
     /// Salt.
     #[arg(long, default_value = "cookie-session")]
     salt: String,
@@ -90,7 +142,7 @@ struct KeyArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// Readable, with Python types and signing details.
     Pretty,
     /// Plain JSON for jq: tuples as arrays, bytes as base64, UUIDs and datetimes as strings.
@@ -186,6 +238,7 @@ fn main() -> ExitCode {
         Command::Remember(command) => extensions::remember(command),
         Command::LoginId(args) => extensions::login_id(args),
         Command::Csrf(command) => extensions::csrf(command),
+        Command::Crack(args) => crack::crack(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -208,7 +261,7 @@ fn cli_kind(e: &Error) -> &'static str {
     }
 }
 
-fn read_input(arg: Option<String>) -> Result<String, Failure> {
+pub(crate) fn read_input(arg: Option<String>) -> Result<String, Failure> {
     match arg.as_deref() {
         Some(text) if text != "-" => Ok(text.to_owned()),
         _ => {
@@ -225,21 +278,45 @@ fn read_input(arg: Option<String>) -> Result<String, Failure> {
 /// key (`--secret ""`, an empty FLASK_SECRET_KEY or key file): Flask refuses it, and
 /// anybody can sign with it.
 pub(crate) fn secret_key(args: &SecretArgs) -> Result<Option<SecretKey>, Failure> {
-    let key = match (&args.secret, &args.secret_file) {
-        (_, Some(path)) => {
-            let mut bytes = std::fs::read(path)
-                .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
-            if bytes.last() == Some(&b'\n') {
+    let given = [
+        args.secret.is_some(),
+        args.secret_hex.is_some(),
+        args.secret_file.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(Failure::Usage(
+            "give the key once: --secret, --secret-hex or --secret-file".into(),
+        ));
+    }
+    let key = if let Some(path) = &args.secret_file {
+        let mut bytes = std::fs::read(path)
+            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+            if bytes.last() == Some(&b'\r') {
                 bytes.pop();
-                if bytes.last() == Some(&b'\r') {
-                    bytes.pop();
-                }
             }
-            Some(SecretKey::from(bytes))
         }
-        (Some(s), None) => Some(SecretKey::from(s.as_str())),
-        (None, None) => None,
+        Some(SecretKey::from(bytes))
+    } else if let Some(hex) = &args.secret_hex {
+        Some(hex_key("--secret-hex", hex)?)
+    } else if let Some(text) = &args.secret {
+        Some(text_key(text, args.no_literal_eval))
+    } else {
+        match std::env::var("FLASK_SECRET_KEY") {
+            Ok(text) => Some(text_key(&text, args.no_literal_eval)),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Failure::Usage(
+                    "FLASK_SECRET_KEY is not UTF-8 text: give a bytes key with --secret-hex \
+                     or --secret-file"
+                        .into(),
+                ));
+            }
+        }
     };
+    // An empty key (`--secret ""`, an empty FLASK_SECRET_KEY or key file) is no key:
+    // Flask refuses it, and anybody can sign with it.
     Ok(key.filter(|k| !k.is_empty()))
 }
 
@@ -247,15 +324,23 @@ fn secret_keys(args: &KeyArgs) -> Result<Option<SecretKeys>, Failure> {
     let Some(current) = secret_key(&args.secret)? else {
         return Ok(None);
     };
-    if args.fallback.iter().any(String::is_empty) {
+    let mut fallbacks: Vec<SecretKey> = args
+        .fallback
+        .iter()
+        .map(|f| text_key(f, args.secret.no_literal_eval))
+        .collect();
+    for hex in &args.fallback_hex {
+        fallbacks.push(hex_key("--fallback-hex", hex)?);
+    }
+    if fallbacks.iter().any(SecretKey::is_empty) {
         return Err(Failure::Usage(
             "a --fallback key is empty: it would accept cookies anybody can sign".into(),
         ));
     }
     Ok(Some(
-        args.fallback
-            .iter()
-            .fold(SecretKeys::new(current), |k, f| k.with_fallback(f.as_str())),
+        fallbacks
+            .into_iter()
+            .fold(SecretKeys::new(current), SecretKeys::with_fallback),
     ))
 }
 
@@ -418,15 +503,27 @@ fn encode(args: EncodeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-struct Header {
+pub(crate) struct Header {
     /// `None` when not verified.
-    verified: Option<String>,
-    timestamp: Option<i64>,
-    now: i64,
-    compressed: bool,
+    pub(crate) verified: Option<String>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) now: i64,
+    pub(crate) compressed: bool,
 }
 
 fn print_session(dict: &Dict, format: OutputFormat, header: &Header) -> Result<(), Failure> {
+    let text = render_session(dict, format, header)?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    Ok(())
+}
+
+/// A session in an output format.
+pub(crate) fn render_session(
+    dict: &Dict,
+    format: OutputFormat,
+    header: &Header,
+) -> Result<String, Failure> {
     let limits = Limits::new();
     let value = Value::Dict(dict.clone());
     let text = match format {
@@ -436,9 +533,7 @@ fn print_session(dict: &Dict, format: OutputFormat, header: &Header) -> Result<(
             .dumps(&to_plain(&value), &limits)?,
         OutputFormat::Pretty => pretty(dict, header),
     };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
-    Ok(())
+    Ok(text)
 }
 
 /// Plain JSON types only, for `--format json`.
