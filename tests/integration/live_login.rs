@@ -7,10 +7,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::Query;
-use axum::routing::{get, post};
-use flask_session_cookie::axum::{Csrf, CsrfLayer, FlaskLogin, SessionLayer};
+use flask_session_cookie::flask_login::FlaskLogin;
 use flask_session_cookie::flask_login::{LoginConfig, LoginOptions, Protection};
 use flask_session_cookie::flask_wtf::CsrfConfig;
 use flask_session_cookie::json::JsonFormat;
@@ -20,7 +17,8 @@ use serde_json::Value as Json;
 
 use crate::common::browser::Browser;
 use crate::common::live::{self, LiveFlask};
-use crate::common::rust_server::{RustServer, serve};
+use crate::common::rust_server::{Server, serve, serve_actix};
+use crate::shared_login::{RUSTS, Rust};
 
 const KEY: &str = "dev-secret";
 
@@ -37,52 +35,90 @@ impl Settings {
     };
 }
 
-fn rust_app(settings: Settings) -> Router {
-    async fn login(login: FlaskLogin, Query(q): Query<HashMap<String, String>>) -> &'static str {
-        let mut options = LoginOptions::new().remember(q.get("remember").is_some_and(|r| r == "1"));
-        if let Some(d) = q.get("duration") {
-            options = options.duration(Duration::from_secs_f64(d.parse().unwrap()));
-        }
-        login.login_user(q.get("user").map_or("7", String::as_str), options);
-        "logged in"
+// The handlers, written once for both frameworks.
+fn login_handler(login: &FlaskLogin, q: &HashMap<String, String>) -> &'static str {
+    let mut options = LoginOptions::new().remember(q.get("remember").is_some_and(|r| r == "1"));
+    if let Some(d) = q.get("duration") {
+        options = options.duration(Duration::from_secs_f64(d.parse().unwrap()));
     }
-    async fn whoami(login: FlaskLogin) -> String {
-        let user = login.user_id();
-        let fresh = login.is_fresh();
-        let session = JsonFormat::flask()
-            .dumps(
-                &Value::Dict(login.session().snapshot().into_dict()),
-                &Limits::new(),
-            )
-            .unwrap();
-        serde_json::json!({"user": user, "fresh": fresh, "session": session}).to_string()
-    }
-    async fn logout(login: FlaskLogin) -> &'static str {
-        login.logout_user();
-        "logged out"
-    }
-    async fn form(csrf: Csrf) -> Result<String, flask_session_cookie::Error> {
-        csrf.token()
-    }
-    async fn submit() -> &'static str {
-        "accepted"
-    }
-    let login_config = LoginConfig::new(KEY)
-        .unwrap()
-        .with_protection(settings.protection)
-        .with_refresh_each_request(settings.refresh);
-    Router::new()
-        .route("/login", get(login))
-        .route("/whoami", get(whoami))
-        .route("/logout", get(logout))
-        .route("/form", get(form))
-        .route("/submit", post(submit))
-        .layer(CsrfLayer::new(CsrfConfig::new(KEY).unwrap()))
-        .layer(SessionLayer::new(SessionCodec::new(KEY).unwrap()).with_login(login_config))
+    login.login_user(q.get("user").map_or("7", String::as_str), options);
+    "logged in"
+}
+fn whoami_handler(login: &FlaskLogin) -> String {
+    let user = login.user_id();
+    let fresh = login.is_fresh();
+    let session = JsonFormat::flask()
+        .dumps(
+            &Value::Dict(login.session().snapshot().into_dict()),
+            &Limits::new(),
+        )
+        .unwrap();
+    serde_json::json!({"user": user, "fresh": fresh, "session": session}).to_string()
+}
+fn logout(login: &FlaskLogin) -> &'static str {
+    login.logout_user();
+    "logged out"
 }
 
-fn start_rust(settings: Settings) -> RustServer {
-    serve(rust_app(settings))
+fn login_config(settings: Settings) -> LoginConfig {
+    LoginConfig::new(KEY)
+        .unwrap()
+        .with_protection(settings.protection)
+        .with_refresh_each_request(settings.refresh)
+}
+
+fn axum_app(settings: Settings) -> axum::Router {
+    use axum::extract::Query;
+    use axum::routing::{get, post};
+    use flask_session_cookie::axum::{Csrf, CsrfLayer, SessionLayer};
+    type Q = Query<HashMap<String, String>>;
+    axum::Router::new()
+        .route(
+            "/login",
+            get(|l: FlaskLogin, Query(q): Q| async move { login_handler(&l, &q) }),
+        )
+        .route(
+            "/whoami",
+            get(|l: FlaskLogin| async move { whoami_handler(&l) }),
+        )
+        .route("/logout", get(|l: FlaskLogin| async move { logout(&l) }))
+        .route("/form", get(|c: Csrf| async move { c.token() }))
+        .route("/submit", post(|| async { "accepted" }))
+        .layer(CsrfLayer::new(CsrfConfig::new(KEY).unwrap()))
+        .layer(
+            SessionLayer::new(SessionCodec::new(KEY).unwrap()).with_login(login_config(settings)),
+        )
+}
+
+fn start_rust(rust: Rust, settings: Settings) -> Server {
+    match rust {
+        Rust::Axum => Server::Axum(serve(axum_app(settings))),
+        Rust::Actix => Server::Actix(serve_actix!(move || {
+            use actix_web::web;
+            use flask_session_cookie::actix::{Csrf, CsrfMiddleware, SessionMiddleware};
+            type Q = web::Query<HashMap<String, String>>;
+            actix_web::App::new()
+                .wrap(CsrfMiddleware::new(CsrfConfig::new(KEY).unwrap()))
+                .wrap(
+                    SessionMiddleware::new(SessionCodec::new(KEY).unwrap())
+                        .with_login(login_config(settings)),
+                )
+                .route(
+                    "/login",
+                    web::get().to(|l: FlaskLogin, q: Q| async move { login_handler(&l, &q) }),
+                )
+                .route(
+                    "/whoami",
+                    web::get().to(|l: FlaskLogin| async move { whoami_handler(&l) }),
+                )
+                .route(
+                    "/logout",
+                    web::get().to(|l: FlaskLogin| async move { logout(&l) }),
+                )
+                .route("/form", web::get().to(|c: Csrf| async move { c.token() }))
+                .route("/submit", web::post().to(|| async { "accepted" }))
+        })),
+    }
 }
 
 fn start_flask(settings: Settings) -> Option<LiveFlask> {
@@ -106,9 +142,10 @@ fn start_flask(settings: Settings) -> Option<LiveFlask> {
 }
 
 /// Both servers, or `None` when there is no Flask (and it is not required).
-fn start(settings: Settings) -> Option<(LiveFlask, RustServer)> {
+fn start(rust: Rust, settings: Settings) -> Option<(LiveFlask, Server)> {
+    eprintln!("Flask-Login and Flask-WTF: Flask beside {rust:?}");
     let flask = start_flask(settings)?;
-    Some((flask, start_rust(settings)))
+    Some((flask, start_rust(rust, settings)))
 }
 
 fn whoami(browser: &Browser, port: u16) -> Json {
@@ -127,19 +164,25 @@ fn user(browser: &Browser, port: u16) -> (Option<String>, bool) {
 /// side restores the user from the remember cookie, not fresh, and Flask agrees.
 #[test]
 fn remember_login_on_flask_is_restored_by_rust() {
-    let Some((flask, rust)) = start(Settings::BASIC) else {
+    for kind in RUSTS {
+        remember_login_on_flask_is_restored_by_rust_with(kind);
+    }
+}
+
+fn remember_login_on_flask_is_restored_by_rust_with(kind: Rust) {
+    let Some((flask, rust)) = start(kind, Settings::BASIC) else {
         return;
     };
     let browser = Browser::new("live-test/1.0");
     browser.get(flask.port, "/login?user=7&remember=1");
     assert!(browser.cookie(flask.port, "remember_token").is_some());
-    assert_eq!(user(&browser, rust.port), (Some("7".into()), true));
-    browser.drop_session_cookie(rust.port);
-    assert_eq!(user(&browser, rust.port), (Some("7".into()), false));
+    assert_eq!(user(&browser, rust.port()), (Some("7".into()), true));
+    browser.drop_session_cookie(rust.port());
+    assert_eq!(user(&browser, rust.port()), (Some("7".into()), false));
     assert_eq!(user(&browser, flask.port), (Some("7".into()), false));
     // Flask restoring it itself gives the same session.
-    let rust_made = whoami(&browser, rust.port)["session"].clone();
-    browser.drop_session_cookie(rust.port);
+    let rust_made = whoami(&browser, rust.port())["session"].clone();
+    browser.drop_session_cookie(rust.port());
     assert_eq!(user(&browser, flask.port), (Some("7".into()), false));
     assert_eq!(whoami(&browser, flask.port)["session"], rust_made);
 }
@@ -148,24 +191,36 @@ fn remember_login_on_flask_is_restored_by_rust() {
 /// side's remember cookie.
 #[test]
 fn remember_login_on_rust_is_restored_by_flask() {
-    let Some((flask, rust)) = start(Settings::BASIC) else {
+    for kind in RUSTS {
+        remember_login_on_rust_is_restored_by_flask_with(kind);
+    }
+}
+
+fn remember_login_on_rust_is_restored_by_flask_with(kind: Rust) {
+    let Some((flask, rust)) = start(kind, Settings::BASIC) else {
         return;
     };
     let browser = Browser::new("live-test/1.0");
-    browser.get(rust.port, "/login?user=8&remember=1");
+    browser.get(rust.port(), "/login?user=8&remember=1");
     assert_eq!(user(&browser, flask.port), (Some("8".into()), true));
     browser.drop_session_cookie(flask.port);
     assert_eq!(user(&browser, flask.port), (Some("8".into()), false));
-    assert_eq!(user(&browser, rust.port), (Some("8".into()), false));
+    assert_eq!(user(&browser, rust.port()), (Some("8".into()), false));
 }
 
 /// (c) Logging out on either side deletes the remember cookie for both.
 #[test]
 fn remember_cookie_is_cleared_by_logout_on_either_side() {
-    let Some((flask, rust)) = start(Settings::BASIC) else {
+    for kind in RUSTS {
+        remember_cookie_is_cleared_by_logout_on_either_side_with(kind);
+    }
+}
+
+fn remember_cookie_is_cleared_by_logout_on_either_side_with(kind: Rust) {
+    let Some((flask, rust)) = start(kind, Settings::BASIC) else {
         return;
     };
-    for (login_port, logout_port) in [(flask.port, rust.port), (rust.port, flask.port)] {
+    for (login_port, logout_port) in [(flask.port, rust.port()), (rust.port(), flask.port)] {
         let browser = Browser::new("live-test/1.0");
         browser.get(login_port, "/login?user=9&remember=1");
         assert!(browser.cookie(login_port, "remember_token").is_some());
@@ -185,7 +240,7 @@ fn remember_cookie_is_cleared_by_logout_on_either_side() {
         );
         assert_eq!(browser.cookie(login_port, "remember_token"), None);
         browser.drop_session_cookie(login_port);
-        assert_eq!(user(&browser, rust.port), (None, false));
+        assert_eq!(user(&browser, rust.port()), (None, false));
         assert_eq!(user(&browser, flask.port), (None, false));
     }
 }
@@ -194,6 +249,12 @@ fn remember_cookie_is_cleared_by_logout_on_either_side() {
 /// throw it away (and write the same session); basic: both keep the user, not fresh.
 #[test]
 fn login_protection_strong_and_basic_agree() {
+    for kind in RUSTS {
+        login_protection_strong_and_basic_agree_with(kind);
+    }
+}
+
+fn login_protection_strong_and_basic_agree_with(kind: Rust) {
     for (protection, expect) in [
         (Protection::Strong, (None, false)),
         (Protection::Basic, (Some("10".to_owned()), false)),
@@ -202,11 +263,11 @@ fn login_protection_strong_and_basic_agree() {
             protection,
             refresh: false,
         };
-        let Some((flask, rust)) = start(settings) else {
+        let Some((flask, rust)) = start(kind, settings) else {
             return;
         };
         let mut sessions = Vec::new();
-        for port in [rust.port, flask.port] {
+        for port in [rust.port(), flask.port] {
             let browser = Browser::new("agent-A");
             browser.get(flask.port, "/login?user=10");
             let thief = Browser::new("agent-B");
@@ -234,20 +295,26 @@ fn login_protection_strong_and_basic_agree() {
 /// expired or foreign token is refused by both with the same reason and page.
 #[test]
 fn csrf_tokens_cross_between_flask_and_rust() {
-    let Some((flask, rust)) = start(Settings::BASIC) else {
+    for kind in RUSTS {
+        csrf_tokens_cross_between_flask_and_rust_with(kind);
+    }
+}
+
+fn csrf_tokens_cross_between_flask_and_rust_with(kind: Rust) {
+    let Some((flask, rust)) = start(kind, Settings::BASIC) else {
         return;
     };
     let browser = Browser::new("live-test/1.0");
     let flask_token = browser.get(flask.port, "/form").text().unwrap();
     assert_eq!(
         browser.post_form(
-            rust.port,
+            rust.port(),
             "/submit",
             &format!("name=x&csrf_token={flask_token}")
         ),
         (200, "accepted".into())
     );
-    let rust_token = browser.get(rust.port, "/form").text().unwrap();
+    let rust_token = browser.get(rust.port(), "/form").text().unwrap();
     assert_eq!(
         browser.post_form(flask.port, "/submit", &format!("csrf_token={rust_token}")),
         (200, "accepted".into())
@@ -277,7 +344,7 @@ fn csrf_tokens_cross_between_flask_and_rust() {
         ),
     ] {
         let (status_f, page_f) = browser.post_form(flask.port, "/submit", &body);
-        let (status_r, page_r) = browser.post_form(rust.port, "/submit", &body);
+        let (status_r, page_r) = browser.post_form(rust.port(), "/submit", &body);
         assert_eq!((status_f, status_r), (400, 400), "{reason}");
         assert!(page_f.contains(&format!("<p>{reason}</p>")), "{page_f}");
         assert_eq!(page_r, page_f, "{reason}");
@@ -286,7 +353,7 @@ fn csrf_tokens_cross_between_flask_and_rust() {
     let stranger = Browser::new("live-test/1.0");
     let body = format!("csrf_token={flask_token}");
     assert_eq!(stranger.post_form(flask.port, "/submit", &body).0, 400);
-    let (status, page) = stranger.post_form(rust.port, "/submit", &body);
+    let (status, page) = stranger.post_form(rust.port(), "/submit", &body);
     assert_eq!(status, 400);
     assert!(
         page.contains("The CSRF session token is missing."),
@@ -319,18 +386,24 @@ fn seconds_between(resp: &Response, name: &str) -> i64 {
 /// cookie the same lifetime on both sides (refreshed on each request).
 #[test]
 fn remember_duration_gives_the_same_expires_on_both_sides() {
+    for kind in RUSTS {
+        remember_duration_gives_the_same_expires_on_both_sides_with(kind);
+    }
+}
+
+fn remember_duration_gives_the_same_expires_on_both_sides_with(kind: Rust) {
     let settings = Settings {
         protection: Protection::Basic,
         refresh: true,
     };
-    let Some((flask, rust)) = start(settings) else {
+    let Some((flask, rust)) = start(kind, settings) else {
         return;
     };
-    for login_port in [flask.port, rust.port] {
+    for login_port in [flask.port, rust.port()] {
         let browser = Browser::new("live-test/1.0");
         let resp = browser.get(login_port, "/login?user=11&remember=1&duration=7200");
         let first = seconds_between(&resp, "remember_token");
-        let on_rust = seconds_between(&browser.get(rust.port, "/whoami"), "remember_token");
+        let on_rust = seconds_between(&browser.get(rust.port(), "/whoami"), "remember_token");
         let on_flask = seconds_between(&browser.get(flask.port, "/whoami"), "remember_token");
         // The Date header and the cookie's clock may be a second apart.
         for seconds in [first, on_rust, on_flask] {

@@ -25,7 +25,7 @@ mod itsdangerous;
 mod json_dialect;
 mod limits;
 mod live;
-#[cfg(feature = "axum")]
+#[cfg(all(feature = "axum", feature = "actix"))]
 mod live_login;
 mod malformed;
 mod python_formats;
@@ -35,6 +35,6 @@ mod quickstart;
 #[allow(dead_code)]
 mod quickstart_example;
 mod secrets;
-#[cfg(feature = "axum")]
+#[cfg(all(feature = "axum", feature = "actix"))]
 mod shared_login;
 mod typed;

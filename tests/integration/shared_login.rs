@@ -1,57 +1,125 @@
-//! End to end: a real Flask app (examples/shared_login_flask.py) and a real axum
-//! service (the session layer of this crate) on 127.0.0.1, a real HTTP client with a
-//! cookie store (cookies are per host, not per port, so both servers see one
-//! session), going back and forth as a user would.
+//! The conformance suite, end to end: each Rust service (the axum layer and the
+//! actix-web middleware of this crate) beside each Python app (Flask, served by
+//! Werkzeug, and Quart, served by Hypercorn; examples/shared_login_flask.py and
+//! tests/live/shared_login_quart.py) on 127.0.0.1, a real HTTP client with a cookie
+//! store (cookies are per host, not per port, so both servers see one session), going
+//! back and forth as a user would. The scenarios are written once.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::common::browser::Browser;
 use crate::common::live::{self, LiveFlask};
-use crate::common::rust_server::{RustServer, serve};
-use axum::extract::Query;
-use axum::{Router, routing::get};
-use flask_session_cookie::axum::{FlaskSession, SessionLayer};
+use crate::common::rust_server::{Server, serve, serve_actix};
+use flask_session_cookie::session::FlaskSession;
 use flask_session_cookie::{SecretKeys, SessionCodec};
 use serde_json::Value as Json;
 
-fn rust_app(keys: SecretKeys) -> Router {
-    async fn whoami(session: FlaskSession) -> String {
-        session
-            .get_as::<String>("_user_id")
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| "anonymous".into())
+/// The Rust frameworks under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rust {
+    Axum,
+    Actix,
+}
+
+/// The Python frameworks beside them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Python {
+    Flask,
+    Quart,
+}
+
+impl Python {
+    fn name(self) -> &'static str {
+        match self {
+            Python::Flask => "Flask",
+            Python::Quart => "Quart",
+        }
     }
-    async fn flash(
-        session: FlaskSession,
-        Query(q): Query<std::collections::HashMap<String, String>>,
-    ) -> &'static str {
-        session.flash_with_category(q["category"].clone(), q["msg"].clone());
-        "flashed"
-    }
-    async fn remember(session: FlaskSession) -> &'static str {
-        session.set_permanent(true);
-        "permanent"
-    }
-    async fn logout(session: FlaskSession) -> &'static str {
-        session.clear();
-        "logged out"
-    }
-    Router::new()
-        .route("/whoami", get(whoami))
-        .route("/flash", get(flash))
-        .route("/remember", get(remember))
-        .route("/logout", get(logout))
+}
+
+pub const RUSTS: [Rust; 2] = [Rust::Axum, Rust::Actix];
+const PYTHONS: [Python; 2] = [Python::Flask, Python::Quart];
+
+// The handlers, written once for both frameworks: each takes the session and the
+// query, and answers text.
+fn whoami(session: &FlaskSession) -> String {
+    session
+        .get_as::<String>("_user_id")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "anonymous".into())
+}
+fn flash(session: &FlaskSession, q: &HashMap<String, String>) -> &'static str {
+    session.flash_with_category(q["category"].clone(), q["msg"].clone());
+    "flashed"
+}
+fn remember(session: &FlaskSession) -> &'static str {
+    session.set_permanent(true);
+    "permanent"
+}
+fn logout(session: &FlaskSession) -> &'static str {
+    session.clear();
+    "logged out"
+}
+
+fn axum_app(keys: SecretKeys) -> axum::Router {
+    use axum::extract::Query;
+    use axum::routing::get;
+    use flask_session_cookie::axum::SessionLayer;
+    type Q = Query<HashMap<String, String>>;
+    axum::Router::new()
+        .route("/whoami", get(|s: FlaskSession| async move { whoami(&s) }))
+        .route(
+            "/flash",
+            get(|s: FlaskSession, Query(q): Q| async move { flash(&s, &q) }),
+        )
+        .route(
+            "/remember",
+            get(|s: FlaskSession| async move { remember(&s) }),
+        )
+        .route("/logout", get(|s: FlaskSession| async move { logout(&s) }))
         .layer(SessionLayer::new(SessionCodec::new(keys).unwrap()))
 }
 
-fn start_rust(keys: SecretKeys) -> RustServer {
-    serve(rust_app(keys))
+fn start_rust(rust: Rust, keys: SecretKeys) -> Server {
+    match rust {
+        Rust::Axum => Server::Axum(serve(axum_app(keys))),
+        Rust::Actix => Server::Actix(serve_actix!(move || {
+            use actix_web::web;
+            use flask_session_cookie::actix::SessionMiddleware;
+            type Q = web::Query<HashMap<String, String>>;
+            actix_web::App::new()
+                .wrap(SessionMiddleware::new(
+                    SessionCodec::new(keys.clone()).unwrap(),
+                ))
+                .route(
+                    "/whoami",
+                    web::get().to(|s: FlaskSession| async move { whoami(&s) }),
+                )
+                .route(
+                    "/flash",
+                    web::get().to(|s: FlaskSession, q: Q| async move { flash(&s, &q) }),
+                )
+                .route(
+                    "/remember",
+                    web::get().to(|s: FlaskSession| async move { remember(&s) }),
+                )
+                .route(
+                    "/logout",
+                    web::get().to(|s: FlaskSession| async move { logout(&s) }),
+                )
+        })),
+    }
 }
 
-fn start_flask(secret: &str, fallbacks: &str) -> Option<LiveFlask> {
+fn start_python(python: Python, secret: &str, fallbacks: &str) -> Option<LiveFlask> {
+    let script = match python {
+        Python::Flask => "examples/shared_login_flask.py",
+        Python::Quart => "tests/live/shared_login_quart.py",
+    };
     live::start_script(
-        "examples/shared_login_flask.py",
+        script,
         &[
             ("SECRET_KEY", secret),
             ("SECRET_KEY_FALLBACKS", fallbacks),
@@ -62,26 +130,45 @@ fn start_flask(secret: &str, fallbacks: &str) -> Option<LiveFlask> {
 }
 
 #[test]
-fn a_user_moves_between_flask_and_rust() {
+fn a_user_moves_between_python_and_rust() {
+    for python in PYTHONS {
+        for rust in RUSTS {
+            user_moves_between(python, rust);
+        }
+    }
+}
+
+#[test]
+fn key_rotation_keeps_users_logged_in_on_both_sides() {
+    for python in PYTHONS {
+        for rust in RUSTS {
+            key_rotation(python, rust);
+        }
+    }
+}
+
+fn user_moves_between(python: Python, kind: Rust) {
+    eprintln!("shared login: {python:?} beside {kind:?}");
     let started = Instant::now();
-    let Some(flask) = start_flask("dev-secret", "") else {
+    let Some(flask) = start_python(python, "dev-secret", "") else {
         return;
     };
-    let rust = start_rust(SecretKeys::new("dev-secret"));
+    let server = start_rust(kind, SecretKeys::new("dev-secret"));
+    let rust = server.port();
     let user = Browser::new("shared-login-test");
 
     // 1. Log in on Flask -> the Rust service sees the user.
-    assert_eq!(user.text(rust.port, "/whoami"), "anonymous");
+    assert_eq!(user.text(rust, "/whoami"), "anonymous");
     assert_eq!(user.text(flask.port, "/login?user=42"), "logged in");
-    assert_eq!(user.text(rust.port, "/whoami"), "42");
+    assert_eq!(user.text(rust, "/whoami"), "42");
     // Flask's own flash from the login is still there for Flask.
     assert_eq!(
         user.json(flask.port, "/flashes"),
-        serde_json::json!([["message", "Logged in on Flask."]])
+        serde_json::json!([["message", format!("Logged in on {}.", python.name())]])
     );
 
     // 2. Rust flashes -> Flask's get_flashed_messages() shows it, once.
-    let resp = user.get(rust.port, "/flash?category=info&msg=Hi+from+Rust");
+    let resp = user.get(rust, "/flash?category=info&msg=Hi+from+Rust");
     let vary: Vec<_> = resp
         .headers()
         .get_all("vary")
@@ -96,7 +183,7 @@ fn a_user_moves_between_flask_and_rust() {
     assert_eq!(user.json(flask.port, "/flashes"), serde_json::json!([]));
 
     // 3. Rust makes the session permanent -> Flask sees it permanent; the cookie has Expires.
-    let resp = user.get(rust.port, "/remember");
+    let resp = user.get(rust, "/remember");
     let set_cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(set_cookie.contains("; Expires="), "{set_cookie}");
     assert!(set_cookie.ends_with("; HttpOnly; Path=/"), "{set_cookie}");
@@ -106,14 +193,14 @@ fn a_user_moves_between_flask_and_rust() {
         (Some("42"), Some(true))
     );
     // Flask re-sends a permanent session on every request, and so does Rust.
-    let again = user.get(rust.port, "/whoami");
+    let again = user.get(rust, "/whoami");
     assert!(
         again.headers().get("set-cookie").is_some(),
         "permanent sessions are refreshed"
     );
 
     // 4. Log out on Rust -> Flask sees an empty session; the cookie is deleted.
-    let resp = user.get(rust.port, "/logout");
+    let resp = user.get(rust, "/logout");
     let deletion = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert_eq!(
         deletion,
@@ -125,7 +212,7 @@ fn a_user_moves_between_flask_and_rust() {
         (seen["user"].clone(), seen["session"].as_str()),
         (Json::Null, Some("{}"))
     );
-    assert_eq!(user.text(rust.port, "/whoami"), "anonymous");
+    assert_eq!(user.text(rust, "/whoami"), "anonymous");
     // Flask's own logout sends the same deletion header.
     user.text(flask.port, "/login?user=42");
     let flask_deletion = user.get(flask.port, "/logout").headers()["set-cookie"]
@@ -141,16 +228,19 @@ fn a_user_moves_between_flask_and_rust() {
     let i = bad.len() / 2;
     bad[i] = if bad[i] == b'A' { b'B' } else { b'A' };
     user.set_cookie(flask.port, "session", &String::from_utf8(bad).unwrap());
-    assert_eq!(user.text(rust.port, "/whoami"), "anonymous");
+    assert_eq!(user.text(rust, "/whoami"), "anonymous");
     assert_eq!(user.json(flask.port, "/whoami")["user"], Json::Null);
 
-    eprintln!("shared login scenarios took {:?}", started.elapsed());
+    eprintln!(
+        "shared login scenarios, {python:?} and {kind:?}: {:?}",
+        started.elapsed()
+    );
 }
 
-#[test]
-fn key_rotation_keeps_users_logged_in_on_both_sides() {
+fn key_rotation(python: Python, kind: Rust) {
+    eprintln!("key rotation: {python:?} beside {kind:?}");
     // Before: the old key. The user logs in.
-    let Some(old_flask) = start_flask("old-secret", "") else {
+    let Some(old_flask) = start_python(python, "old-secret", "") else {
         return;
     };
     let user = Browser::new("shared-login-test");
@@ -159,14 +249,18 @@ fn key_rotation_keeps_users_logged_in_on_both_sides() {
     drop(old_flask);
 
     // After: SECRET_KEY = new, SECRET_KEY_FALLBACKS = [old], on both sides.
-    let Some(flask) = start_flask("new-secret", "old-secret") else {
+    let Some(flask) = start_python(python, "new-secret", "old-secret") else {
         return;
     };
-    let rust = start_rust(SecretKeys::new("new-secret").with_fallback("old-secret"));
-    assert_eq!(user.text(rust.port, "/whoami"), "42");
+    let server = start_rust(
+        kind,
+        SecretKeys::new("new-secret").with_fallback("old-secret"),
+    );
+    let rust = server.port();
+    assert_eq!(user.text(rust, "/whoami"), "42");
     assert_eq!(user.json(flask.port, "/whoami")["user"], "42");
     // A change on the Rust side re-signs the cookie with the new key...
-    user.text(rust.port, "/flash?category=message&msg=rotated");
+    user.text(rust, "/flash?category=message&msg=rotated");
     let new_cookie = user.cookie(flask.port, "session").unwrap();
     assert_ne!(new_cookie, old_cookie);
     let codec_new_only = SessionCodec::new("new-secret").unwrap();
@@ -178,17 +272,21 @@ fn key_rotation_keeps_users_logged_in_on_both_sides() {
     assert_eq!(user.json(flask.port, "/whoami")["user"], "42");
     assert_eq!(
         user.json(flask.port, "/flashes"),
-        serde_json::json!([["message", "Logged in on Flask."], ["message", "rotated"]])
+        serde_json::json!([
+            ["message", format!("Logged in on {}.", python.name())],
+            ["message", "rotated".to_owned()]
+        ])
     );
 
     // Without the fallback, the old cookie would have been refused on both sides.
-    let Some(strict_flask) = start_flask("new-secret", "") else {
+    let Some(strict_flask) = start_python(python, "new-secret", "") else {
         return;
     };
-    let strict_rust = start_rust(SecretKeys::new("new-secret"));
+    let strict_server = start_rust(kind, SecretKeys::new("new-secret"));
+    let strict_rust = strict_server.port();
     let stranger = Browser::new("shared-login-test");
     stranger.set_cookie(strict_flask.port, "session", &old_cookie);
-    assert_eq!(stranger.text(strict_rust.port, "/whoami"), "anonymous");
+    assert_eq!(stranger.text(strict_rust, "/whoami"), "anonymous");
     assert_eq!(
         stranger.json(strict_flask.port, "/whoami")["user"],
         Json::Null

@@ -3,7 +3,7 @@
 
 pub mod browser;
 pub mod live;
-#[cfg(feature = "axum")]
+#[cfg(any(feature = "axum", feature = "actix"))]
 pub mod rust_server;
 
 use serde_json::Value as Json;
