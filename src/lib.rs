@@ -41,6 +41,8 @@
 //! - `axum` (off, implies `cookie` and `tracing`): the `axum` module — a layer and an
 //!   extractor that share the session with a Flask app, and `IntoResponse` for
 //!   [`Error`].
+//! - `actix` (off, implies `cookie` and `tracing`): the `actix` module — the same for
+//!   actix-web (middleware, extractors, `ResponseError` for [`Error`]).
 
 #![forbid(unsafe_code)]
 // Library code never panics on input: these are errors, not warnings.

@@ -319,6 +319,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn input_hints_name_only_what_looks_like_it() {
+        assert_eq!(input_hint(" a.b"), Some(Hint::Whitespace));
+        assert_eq!(input_hint("Set-Cookie: x=1"), Some(Hint::Header));
+        assert_eq!(input_hint("cookie:x"), Some(Hint::Header));
+        assert_eq!(
+            input_hint("my_sess-1=a.b"),
+            Some(Hint::Prefixed {
+                name: "my_sess-1",
+                rest: "a.b"
+            })
+        );
+        // Not a cookie name: empty, too long, or with other characters.
+        assert_eq!(input_hint("=a.b"), None);
+        assert_eq!(input_hint(&format!("{}=a.b", "n".repeat(65))), None);
+        assert!(input_hint(&format!("{}=a.b", "n".repeat(64))).is_some());
+        assert_eq!(input_hint("a.b=c.d"), None);
+        assert_eq!(input_hint("a b=c"), None);
+        assert_eq!(input_hint("plain.value"), None);
+    }
+
+    #[test]
     fn rsplit_sep_one_byte_and_longer() {
         assert_eq!(rsplit_sep("a.b.c", "."), Some(("a.b", "c")));
         assert_eq!(rsplit_sep("a::b::c", "::"), Some(("a::b", "c")));

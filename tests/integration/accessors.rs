@@ -82,6 +82,9 @@ fn accessors_say_what_was_configured() {
     let signer = Signer::new("k", SignerConfig::new().with_salt(b"salt".to_vec())).unwrap();
     assert_eq!(signer.config().salt(), b"salt");
     assert_eq!(SecretKey::from("abc").len(), 3);
+    assert!(SecretKey::from("abc").is_text() && SecretKey::from(String::from("a")).is_text());
+    assert!(!SecretKey::from(&b"abc"[..]).is_text() && !SecretKey::from(vec![1u8]).is_text());
+    assert!(!SecretKey::from_python_literal("b'abc'").unwrap().is_text());
     assert_eq!(SecretKey::from(vec![0u8; 24]).len(), 24);
     assert_eq!(SecretKeys::new("a").with_fallback("b").len(), 2);
     let codec = SessionCodec::new("k").unwrap();
