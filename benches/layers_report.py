@@ -13,7 +13,8 @@ crit = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target") / "criterion
 
 
 def us(group, bench):
-    path = crit / group / pathlib.Path(bench) / "new" / "estimates.json"
+    # criterion names the directory of "a/b" as "a_b"
+    path = crit / group / bench.replace("/", "_") / "new" / "estimates.json"
     return json.loads(path.read_text())["median"]["point_estimate"] / 1000.0
 
 

@@ -72,6 +72,26 @@ pub(crate) fn quote_path(path: &str) -> String {
     out
 }
 
+/// The bytes a cookie value may hold unquoted: letters, digits and
+/// ``_!#$%&'()*+-./:<=>?@[]^`{|}~`` (a table: this runs on every Set-Cookie).
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let extra = b"_!#$%&'()*+-./:<=>?@[]^`{|}~";
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphanumeric() {
+            t[b] = true;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// A cookie value as Werkzeug writes it: as is when every character is one of
 /// `_cookie_no_quote_re`'s; otherwise its UTF-8 bytes in double quotes, with `"` and
 /// `\` backslash-escaped and the bytes 0x00–0x19, `,`, `;` and 0x7F–0xFF as `\ooo`
@@ -85,8 +105,7 @@ pub(crate) fn quote_path(path: &str) -> String {
 /// assert_eq!(quote_value("café"), r#""caf\303\251""#);
 /// ```
 pub fn quote_value(value: &str) -> Cow<'_, str> {
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b"_!#$%&'()*+-./:<=>?@[]^`{|}~".contains(&b);
-    if value.bytes().all(plain) {
+    if value.bytes().all(|b| PLAIN[usize::from(b)]) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
@@ -108,6 +127,20 @@ pub fn quote_value(value: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_bytes_are_exactly_werkzeugs_safe_set() {
+        let safe = b"_!#$%&'()*+-./:<=>?@[]^`{|}~";
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || safe.contains(&b);
+            assert_eq!(PLAIN[usize::from(b)], expected, "byte {b}");
+            if b.is_ascii() {
+                let value = format!("a{}b", char::from(b));
+                let quoted = matches!(quote_value(&value), Cow::Owned(_));
+                assert_eq!(quoted, !expected, "byte {b}");
+            }
+        }
+    }
 
     #[test]
     fn names() {
