@@ -72,25 +72,26 @@ pub(crate) fn quote_path(path: &str) -> String {
     out
 }
 
-/// The bytes a cookie value may hold unquoted: letters, digits and
-/// ``_!#$%&'()*+-./:<=>?@[]^`{|}~`` (a table: this runs on every Set-Cookie).
-const PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
-    let extra = b"_!#$%&'()*+-./:<=>?@[]^`{|}~";
-    let mut i = 0;
-    while i < extra.len() {
-        t[extra[i] as usize] = true;
-        i += 1;
-    }
-    let mut b = 0;
-    while b < 256 {
-        if (b as u8).is_ascii_alphanumeric() {
-            t[b] = true;
-        }
-        b += 1;
-    }
-    t
-};
+/// Whether a cookie value may hold `b` unquoted: letters, digits and
+/// ``_!#$%&'()*+-./:<=>?@[]^`{|}~`` (one `match`: this runs on every Set-Cookie).
+const fn plain(b: u8) -> bool {
+    matches!(
+        b,
+        b'a'..=b'z'
+            | b'A'..=b'Z'
+            | b'0'..=b'9'
+            | b'_'
+            | b'!'
+            | b'#'..=b'\''
+            | b'('..=b'+'
+            | b'-'..=b'/'
+            | b':'
+            | b'<'..=b'@'
+            | b'['
+            | b']'..=b'`'
+            | b'{'..=b'~'
+    )
+}
 
 /// A cookie value as Werkzeug writes it: as is when every character is one of
 /// `_cookie_no_quote_re`'s; otherwise its UTF-8 bytes in double quotes, with `"` and
@@ -105,7 +106,7 @@ const PLAIN: [bool; 256] = {
 /// assert_eq!(quote_value("café"), r#""caf\303\251""#);
 /// ```
 pub fn quote_value(value: &str) -> Cow<'_, str> {
-    if value.bytes().all(|b| PLAIN[usize::from(b)]) {
+    if value.bytes().all(plain) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
@@ -133,7 +134,7 @@ mod tests {
         let safe = b"_!#$%&'()*+-./:<=>?@[]^`{|}~";
         for b in 0..=255u8 {
             let expected = b.is_ascii_alphanumeric() || safe.contains(&b);
-            assert_eq!(PLAIN[usize::from(b)], expected, "byte {b}");
+            assert_eq!(plain(b), expected, "byte {b}");
             if b.is_ascii() {
                 let value = format!("a{}b", char::from(b));
                 let quoted = matches!(quote_value(&value), Cow::Owned(_));
