@@ -46,7 +46,7 @@ use crate::cookie::CookieConfig;
 use crate::error::Error;
 use crate::flask_login::{ClientInfo, LoginConfig};
 use crate::flask_wtf::{CsrfConfig, CsrfRequest};
-use crate::layer::{RequestInfo, SessionCycle};
+use crate::layer::{RequestInfo, SessionCycle, vary_needs_cookie};
 use crate::session::SessionCodec;
 
 /// The session of the current request, for handlers: an extractor (it needs
@@ -172,12 +172,11 @@ fn internal_error<B>(req: HttpRequest) -> ServiceResponse<EitherBody<B>> {
 
 /// Adds `Cookie` to `Vary` unless it is already there.
 fn add_vary_cookie(headers: &mut HeaderMap) {
-    let present = headers
-        .get_all(header::VARY)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*");
-    if !present {
+    if vary_needs_cookie(
+        headers
+            .get_all(header::VARY)
+            .filter_map(|v| v.to_str().ok()),
+    ) {
         headers.append(header::VARY, HeaderValue::from_static("Cookie"));
     }
 }
@@ -200,17 +199,10 @@ where
             let opened = {
                 let headers = req.headers();
                 let remote = req.peer_addr().map(|addr| addr.ip().to_string());
-                let mut request = RequestInfo::new().with_client(
-                    ClientInfo::new(remote.as_deref())
-                        .with_forwarded_for(
-                            headers.get("x-forwarded-for").map(HeaderValue::as_bytes),
-                        )
-                        .with_user_agent(
-                            headers.get(header::USER_AGENT).map(HeaderValue::as_bytes),
-                        ),
-                );
-                for value in headers.get_all(header::COOKIE) {
-                    request = request.with_cookie_header(value.as_bytes());
+                let mut request =
+                    RequestInfo::new().with_client(ClientInfo::new(remote.as_deref()));
+                for (name, value) in headers {
+                    request = request.with_header(name.as_str(), value.as_bytes());
                 }
                 cycle.open_request_at(&request, cycle.codec().now())
             };

@@ -33,7 +33,7 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE, USER_AGENT, VARY};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 
@@ -41,7 +41,7 @@ use crate::cookie::CookieConfig;
 use crate::error::Error;
 use crate::flask_login::{ClientInfo, LoginConfig};
 use crate::flask_wtf::{CsrfConfig, CsrfRequest};
-use crate::layer::{RequestInfo, SessionCycle};
+use crate::layer::{RequestInfo, SessionCycle, vary_needs_cookie};
 use crate::session::SessionCodec;
 
 /// The current request's Flask-Login state, for handlers: an extractor (it needs
@@ -208,15 +208,10 @@ where
                     .extensions()
                     .get::<ConnectInfo<SocketAddr>>()
                     .map(|info| info.0.ip().to_string());
-                let mut request = RequestInfo::new().with_client(
-                    ClientInfo::new(remote.as_deref())
-                        .with_forwarded_for(
-                            headers.get("x-forwarded-for").map(HeaderValue::as_bytes),
-                        )
-                        .with_user_agent(headers.get(USER_AGENT).map(HeaderValue::as_bytes)),
-                );
-                for value in headers.get_all(COOKIE) {
-                    request = request.with_cookie_header(value.as_bytes());
+                let mut request =
+                    RequestInfo::new().with_client(ClientInfo::new(remote.as_deref()));
+                for (name, value) in headers {
+                    request = request.with_header(name.as_str(), value.as_bytes());
                 }
                 #[cfg(feature = "tracing")]
                 if remote.is_none() && cycle.login_config().is_some() {
@@ -475,13 +470,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Csrf {
 
 /// Adds `Cookie` to `Vary` unless it is already there.
 fn add_vary_cookie(headers: &mut HeaderMap) {
-    let present = headers
-        .get_all(VARY)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*");
-    if !present {
+    if vary_needs_cookie(headers.get_all(VARY).iter().filter_map(|v| v.to_str().ok())) {
         headers.append(VARY, HeaderValue::from_static("Cookie"));
     }
 }

@@ -417,6 +417,7 @@ impl<'a> RequestInfo<'a> {
     }
 
     /// The client: its address and the `X-Forwarded-For` and `User-Agent` headers.
+    /// It replaces what [`with_header`](Self::with_header) set before.
     ///
     /// ```
     /// use flask_session_cookie::{layer::RequestInfo, flask_login::ClientInfo};
@@ -427,6 +428,49 @@ impl<'a> RequestInfo<'a> {
         self.client = client;
         self
     }
+
+    /// Adds a request header (name case-insensitive), so that glue can hand over all
+    /// of a request's headers: every `Cookie` header counts; the first
+    /// `X-Forwarded-For` and the first `User-Agent` are the client's; the rest are
+    /// ignored.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::RequestInfo, flask_login::ClientInfo};
+    /// let request = RequestInfo::new()
+    ///     .with_client(ClientInfo::new(Some("127.0.0.1")))
+    ///     .with_header("cookie", b"session=abc")
+    ///     .with_header("User-Agent", b"curl/8.5.0")
+    ///     .with_header("Accept", b"*/*");
+    /// # let _ = request;
+    /// ```
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &'a [u8]) -> Self {
+        if name.eq_ignore_ascii_case("cookie") {
+            self.cookie_headers.push(value);
+        } else if name.eq_ignore_ascii_case("x-forwarded-for") {
+            self.client.forwarded_for = self.client.forwarded_for.or(Some(value));
+        } else if name.eq_ignore_ascii_case("user-agent") {
+            self.client.user_agent = self.client.user_agent.or(Some(value));
+        }
+        self
+    }
+}
+
+/// Whether a response whose `Vary` headers hold `existing` still needs `Cookie`
+/// added to them when [`Finished::vary_cookie`] asks for it: not when `Cookie` (any
+/// case) or `*` is listed already. Glue passes each `Vary` value that is text.
+///
+/// ```
+/// use flask_session_cookie::layer::vary_needs_cookie;
+/// assert!(vary_needs_cookie(["Accept-Encoding"]));
+/// assert!(!vary_needs_cookie(["Accept-Encoding, cookie"]));
+/// assert!(!vary_needs_cookie(["*"]));
+/// ```
+pub fn vary_needs_cookie<'v>(existing: impl IntoIterator<Item = &'v str>) -> bool {
+    !existing
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*")
 }
 
 /// A request's session, and its login when the cycle runs Flask-Login.
@@ -445,6 +489,45 @@ pub struct RequestSession {
 pub struct Finished {
     /// `Set-Cookie` header values, in order.
     pub set_cookies: Vec<String>,
-    /// Whether to add `Cookie` to `Vary`.
+    /// Whether to add `Cookie` to `Vary` (unless it is there:
+    /// [`vary_needs_cookie`]).
     pub vary_cookie: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_picked_as_the_glue_picked_them() {
+        let request = RequestInfo::new()
+            .with_client(ClientInfo::new(Some("10.0.0.1")))
+            .with_header("Cookie", b"a=1")
+            .with_header("x-forwarded-for", b"127.0.0.1")
+            .with_header("X-Forwarded-For", b"192.0.2.9")
+            .with_header("user-agent", b"first")
+            .with_header("USER-AGENT", b"second")
+            .with_header("cookie", b"session=abc")
+            .with_header("accept", b"*/*");
+        assert_eq!(request.cookie_headers, [&b"a=1"[..], b"session=abc"]);
+        assert_eq!(
+            request.client,
+            ClientInfo::new(Some("10.0.0.1"))
+                .with_forwarded_for(Some(b"127.0.0.1"))
+                .with_user_agent(Some(b"first"))
+        );
+        let bare = RequestInfo::new().with_header("accept", b"*/*");
+        assert!(bare.cookie_headers.is_empty());
+        assert_eq!(bare.client, ClientInfo::default());
+    }
+
+    #[test]
+    fn vary_needs_cookie_unless_listed() {
+        assert!(vary_needs_cookie([]));
+        assert!(vary_needs_cookie(["Accept-Encoding", "Origin"]));
+        assert!(vary_needs_cookie(["Cookies"]));
+        assert!(!vary_needs_cookie(["Accept-Encoding", " COOKIE "]));
+        assert!(!vary_needs_cookie(["Origin,Cookie"]));
+        assert!(!vary_needs_cookie(["Accept, *"]));
+    }
 }
