@@ -22,13 +22,13 @@ Routes:
 
 import json
 import logging
-import sys
 
 import flask
 from flask import Flask, jsonify, request, session
 from flask.sessions import session_json_serializer
 from itsdangerous import TimestampSigner
-from werkzeug.serving import make_server
+
+from serve import serve
 
 logging.disable(logging.CRITICAL)
 
@@ -135,17 +135,7 @@ def batch_save():
 
 
 def main():
-    server = make_server("127.0.0.1", 0, outer, threaded=False)
-    print(f"PORT {server.port}", flush=True)
-    # Stop when the test process goes away (stdin closes).
-    import threading
-
-    def watch_stdin():
-        sys.stdin.read()
-        server.shutdown()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    server.serve_forever()
+    serve(outer)
 
 
 if __name__ == "__main__":

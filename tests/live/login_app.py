@@ -10,14 +10,13 @@ import datetime as dt
 import json
 import logging
 import os
-import sys
-import threading
 
 from flask import Flask, request, session
 from flask.sessions import session_json_serializer
 from flask_login import LoginManager, UserMixin, current_user, login_fresh, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
-from werkzeug.serving import make_server
+
+from serve import serve
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "dev-secret")
@@ -78,12 +77,4 @@ def submit():
 
 if __name__ == "__main__":
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    print(f"PORT {server.port}", flush=True)
-
-    def watch():
-        sys.stdin.read()
-        server.shutdown()
-
-    threading.Thread(target=watch, daemon=True).start()
-    server.serve_forever()
+    serve(app)
