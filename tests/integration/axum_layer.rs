@@ -14,14 +14,16 @@ fn codec() -> SessionCodec {
     SessionCodec::new("dev-secret").unwrap()
 }
 
+/// The session's `n`, or `none`.
+async fn read(session: FlaskSession) -> String {
+    session
+        .get_as::<i64>("n")
+        .ok()
+        .flatten()
+        .map_or("none".into(), |n| n.to_string())
+}
+
 fn app(cookie: CookieConfig) -> Router {
-    async fn read(session: FlaskSession) -> String {
-        session
-            .get_as::<i64>("n")
-            .ok()
-            .flatten()
-            .map_or("none".into(), |n| n.to_string())
-    }
     async fn write(session: FlaskSession) -> &'static str {
         session.insert("n", 1);
         "ok"
@@ -244,13 +246,6 @@ async fn layer_saves_with_the_codec_clock() {
 /// the empty value it is to Werkzeug.
 #[tokio::test]
 async fn cookie_header_is_read_as_werkzeug_reads_it() {
-    async fn read(session: FlaskSession) -> String {
-        session
-            .get_as::<i64>("n")
-            .ok()
-            .flatten()
-            .map_or("none".into(), |n| n.to_string())
-    }
     let good = cookie_with(7, false);
     let other = cookie_with(8, false);
     let app = || -> Router {
