@@ -39,14 +39,17 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use actix_web::web::{Bytes, BytesMut};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, HttpResponse, ResponseError};
 
 use crate::cookie::CookieConfig;
 use crate::error::Error;
 use crate::flask_login::{ClientInfo, LoginConfig};
-use crate::flask_wtf::{CsrfConfig, CsrfRequest};
-use crate::layer::{RequestInfo, SessionCycle, vary_needs_cookie};
+use crate::flask_wtf::CsrfConfig;
+use crate::layer::{
+    BodyRefusal, FormBody, FormBodyReader, RequestInfo, SessionCycle, csrf_protect,
+    vary_needs_cookie,
+};
 use crate::session::SessionCodec;
 
 /// The session of the current request, for handlers: an extractor (it needs
@@ -300,6 +303,11 @@ impl ResponseError for Error {
 /// [`SessionMiddleware`] (`.wrap(csrf).wrap(session)`: the last one wraps outermost),
 /// since it reads the session.
 ///
+/// The method is compared upper-cased, as Flask sees it. Only a form body (the one
+/// Flask-WTF reads) is read, with Flask's form limits and the [`FormBodyReader`]'s
+/// cap, shared budget and timeout, and handed on; any other body streams to the
+/// handler unread.
+///
 /// ```
 /// use actix_web::{App, web};
 /// use flask_session_cookie::{SessionCodec, flask_wtf::CsrfConfig};
@@ -316,11 +324,12 @@ impl ResponseError for Error {
 pub struct CsrfMiddleware {
     config: Arc<CsrfConfig>,
     https: bool,
-    max_body: usize,
+    bodies: FormBodyReader,
 }
 
 impl CsrfMiddleware {
-    /// The middleware with these settings, for plain HTTP, reading bodies up to 2 MiB.
+    /// The middleware with these settings, for plain HTTP, reading form bodies as
+    /// [`FormBodyReader::new`] does.
     ///
     /// ```
     /// let m = flask_session_cookie::actix::CsrfMiddleware::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?);
@@ -330,7 +339,7 @@ impl CsrfMiddleware {
         CsrfMiddleware {
             config: Arc::new(config),
             https: false,
-            max_body: 2 << 20,
+            bodies: FormBodyReader::new(),
         }
     }
 
@@ -346,7 +355,7 @@ impl CsrfMiddleware {
         self
     }
 
-    /// The largest body read to find a form token (413 beyond). Default: 2 MiB.
+    /// The largest form body read to find a token (413 beyond). Default: 16 MiB.
     ///
     /// ```
     /// let m = flask_session_cookie::actix::CsrfMiddleware::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?).with_max_body(1 << 16);
@@ -354,7 +363,21 @@ impl CsrfMiddleware {
     /// ```
     #[must_use]
     pub fn with_max_body(mut self, bytes: usize) -> Self {
-        self.max_body = bytes;
+        self.bodies = self.bodies.with_max_body(bytes);
+        self
+    }
+
+    /// How form bodies are read: cap, shared memory budget, timeout.
+    ///
+    /// ```
+    /// use flask_session_cookie::layer::FormBodyReader;
+    /// let m = flask_session_cookie::actix::CsrfMiddleware::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?)
+    ///     .with_body_reader(FormBodyReader::new().with_budget(8 << 20));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_body_reader(mut self, reader: FormBodyReader) -> Self {
+        self.bodies = reader;
         self
     }
 }
@@ -385,26 +408,18 @@ pub struct CsrfService<S> {
     middleware: CsrfMiddleware,
 }
 
-/// Reads a payload whole, up to `max` bytes (`None` beyond).
-async fn read_payload(
-    payload: &mut Payload,
-    max: usize,
-) -> Result<Option<Bytes>, actix_web::Error> {
-    use futures_core::Stream;
-    let mut body = BytesMut::new();
-    loop {
-        let chunk = std::future::poll_fn(|cx| Pin::new(&mut *payload).poll_next(cx)).await;
-        match chunk {
-            None => return Ok(Some(body.freeze())),
-            Some(Err(e)) => return Err(e.into()),
-            Some(Ok(bytes)) => {
-                if body.len() + bytes.len() > max {
-                    return Ok(None);
-                }
-                body.extend_from_slice(&bytes);
-            }
-        }
-    }
+/// The answer to a form body that was not read.
+fn refused(refusal: BodyRefusal) -> HttpResponse {
+    let (status, text) = refusal.answer();
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let content_type = if refusal.is_html() {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    HttpResponse::build(status)
+        .content_type(content_type)
+        .body(text)
 }
 
 impl<S, B> Service<ServiceRequest> for CsrfService<S>
@@ -435,34 +450,60 @@ where
                 );
                 return Ok(req.into_response(res).map_into_right_body());
             };
-            let mut payload = req.take_payload();
-            let Some(body) = read_payload(&mut payload, middleware.max_body).await? else {
-                let res = HttpResponse::PayloadTooLarge().body("Payload Too Large");
-                return Ok(req.into_response(res).map_into_right_body());
-            };
-            let verdict = {
-                let mut request = CsrfRequest::new(req.method().as_str())
-                    .with_body(&body)
-                    .with_https(middleware.https);
-                for (name, value) in req.headers() {
-                    request = request.with_header(name.as_str(), value.as_bytes());
+            let content_types = req
+                .headers()
+                .get_all(header::CONTENT_TYPE)
+                .map(HeaderValue::as_bytes);
+            let wants =
+                FormBodyReader::wants(&middleware.config, req.method().as_str(), content_types);
+            let (body, held) = if wants {
+                let length = req
+                    .headers()
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse().ok());
+                let mut payload = req.take_payload();
+                match middleware
+                    .bodies
+                    .read(&middleware.config, length, &mut payload)
+                    .await
+                {
+                    FormBody::Read(bytes, held) => (Some(bytes), Some(held)),
+                    FormBody::Refused(refusal) => {
+                        return Ok(req.into_response(refused(refusal)).map_into_right_body());
+                    }
                 }
-                let now = middleware.config.now();
-                session.with(|s| middleware.config.protect_at(&request, s, now))
+            } else {
+                (None, None)
             };
+            let headers = req
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_bytes()));
+            let verdict = csrf_protect(
+                &middleware.config,
+                &session,
+                req.method().as_str(),
+                headers,
+                body.as_deref().unwrap_or_default(),
+                middleware.https,
+            );
             if let Err(e) = verdict {
-                #[cfg(feature = "tracing")]
-                tracing::debug!(reason = e.reason(), "CSRF check failed; answering 400");
-                let res = HttpResponse::BadRequest()
+                let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+                let res = HttpResponse::build(status)
                     .content_type("text/html; charset=utf-8")
                     .body(e.flask_body());
                 return Ok(req.into_response(res).map_into_right_body());
             }
-            req.set_payload(Payload::from(body));
-            service
+            if let Some(body) = body {
+                req.set_payload(Payload::from(Bytes::from(body)));
+            }
+            let response = service
                 .call(req)
                 .await
-                .map(ServiceResponse::map_into_left_body)
+                .map(ServiceResponse::map_into_left_body);
+            drop(held);
+            response
         })
     }
 }

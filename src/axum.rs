@@ -33,15 +33,18 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header::{CONTENT_TYPE, SET_COOKIE, VARY};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, SET_COOKIE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 
 use crate::cookie::CookieConfig;
 use crate::error::Error;
 use crate::flask_login::{ClientInfo, LoginConfig};
-use crate::flask_wtf::{CsrfConfig, CsrfRequest};
-use crate::layer::{RequestInfo, SessionCycle, vary_needs_cookie};
+use crate::flask_wtf::CsrfConfig;
+use crate::layer::{
+    BodyRefusal, FormBody, FormBodyReader, RequestInfo, SessionCycle, csrf_protect,
+    vary_needs_cookie,
+};
 use crate::session::SessionCodec;
 
 /// The current request's Flask-Login state, for handlers: an extractor (it needs
@@ -257,9 +260,14 @@ where
 /// [`Csrf`] to render the token. Put it inside [`SessionLayer`] (`.layer(csrf)` first,
 /// then `.layer(session)`): it reads and writes the session.
 ///
-/// The body of a checked request is read into memory, up to
-/// [`with_max_body`](CsrfLayer::with_max_body) (413 beyond), and handed on unchanged.
-/// To exempt routes, leave them out of the router the layer wraps.
+/// The method is compared as Flask sees it (upper-cased: `post` is `POST`). Only the
+/// body Flask-WTF reads is read: that of a checked request whose `Content-Type` is
+/// a form (`application/x-www-form-urlencoded`, `multipart/form-data`), with
+/// Flask's form limits ([`CsrfConfig::with_form_limits`]) and the
+/// [`FormBodyReader`]'s cap, shared memory budget and timeout; it is handed on
+/// unchanged. Any other body streams to the handler unread (a JSON request's token
+/// comes in a header). To exempt routes, leave them out of the router the layer
+/// wraps.
 ///
 /// ```
 /// use axum::{Router, routing::post};
@@ -277,11 +285,12 @@ where
 pub struct CsrfLayer {
     config: Arc<CsrfConfig>,
     https: bool,
-    max_body: usize,
+    bodies: FormBodyReader,
 }
 
 impl CsrfLayer {
-    /// The layer with these settings, for plain HTTP, reading bodies up to 2 MiB.
+    /// The layer with these settings, for plain HTTP, reading form bodies as
+    /// [`FormBodyReader::new`] does.
     ///
     /// ```
     /// let layer = flask_session_cookie::axum::CsrfLayer::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?);
@@ -291,7 +300,7 @@ impl CsrfLayer {
         CsrfLayer {
             config: Arc::new(config),
             https: false,
-            max_body: 2 << 20,
+            bodies: FormBodyReader::new(),
         }
     }
 
@@ -309,8 +318,8 @@ impl CsrfLayer {
         self
     }
 
-    /// The largest body read to find a form token; a larger one is answered with
-    /// 413. Default: 2 MiB.
+    /// The largest form body read to find a token; a larger one is answered with
+    /// 413. Default: 16 MiB ([`FormBodyReader::with_max_body`]).
     ///
     /// ```
     /// let layer = flask_session_cookie::axum::CsrfLayer::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?).with_max_body(64 << 10);
@@ -318,7 +327,21 @@ impl CsrfLayer {
     /// ```
     #[must_use]
     pub fn with_max_body(mut self, bytes: usize) -> Self {
-        self.max_body = bytes;
+        self.bodies = self.bodies.with_max_body(bytes);
+        self
+    }
+
+    /// How form bodies are read: cap, shared memory budget, timeout.
+    ///
+    /// ```
+    /// use flask_session_cookie::layer::FormBodyReader;
+    /// let layer = flask_session_cookie::axum::CsrfLayer::new(flask_session_cookie::flask_wtf::CsrfConfig::new("k")?)
+    ///     .with_body_reader(FormBodyReader::new().with_budget(8 << 20));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_body_reader(mut self, reader: FormBodyReader) -> Self {
+        self.bodies = reader;
         self
     }
 }
@@ -339,6 +362,21 @@ impl<S> tower_layer::Layer<S> for CsrfLayer {
 pub struct CsrfService<S> {
     inner: S,
     layer: CsrfLayer,
+}
+
+/// The answer to a form body that was not read.
+fn refused(refusal: BodyRefusal) -> Response<Body> {
+    let (status, text) = refusal.answer();
+    let mut resp = Response::new(Body::from(text));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let content_type = if refusal.is_html() {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
@@ -375,33 +413,52 @@ where
                 ));
             };
             let (parts, body) = req.into_parts();
-            let Ok(bytes) = axum::body::to_bytes(body, layer.max_body).await else {
-                return Ok(plain(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"));
-            };
-            let verdict = {
-                let mut request = CsrfRequest::new(parts.method.as_str())
-                    .with_body(&bytes)
-                    .with_https(layer.https);
-                for (name, value) in &parts.headers {
-                    request = request.with_header(name.as_str(), value.as_bytes());
-                }
-                let now = layer.config.now();
-                session.with(|s| layer.config.protect_at(&request, s, now))
-            };
+            let content_types = parts
+                .headers
+                .get_all(CONTENT_TYPE)
+                .iter()
+                .map(HeaderValue::as_bytes);
+            let (body, bytes, held) =
+                if FormBodyReader::wants(&layer.config, parts.method.as_str(), content_types) {
+                    let length = parts
+                        .headers
+                        .get(CONTENT_LENGTH)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse().ok());
+                    let mut stream = body.into_data_stream();
+                    match layer.bodies.read(&layer.config, length, &mut stream).await {
+                        FormBody::Read(bytes, held) => (None, bytes, Some(held)),
+                        FormBody::Refused(refusal) => return Ok(refused(refusal)),
+                    }
+                } else {
+                    (Some(body), Vec::new(), None)
+                };
+            let headers = parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_bytes()));
+            let verdict = csrf_protect(
+                &layer.config,
+                &session,
+                parts.method.as_str(),
+                headers,
+                &bytes,
+                layer.https,
+            );
             if let Err(e) = verdict {
-                #[cfg(feature = "tracing")]
-                tracing::debug!(reason = e.reason(), "CSRF check failed; answering 400");
                 let mut resp = Response::new(Body::from(e.flask_body()));
-                *resp.status_mut() = StatusCode::BAD_REQUEST;
+                *resp.status_mut() =
+                    StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
                 resp.headers_mut().insert(
                     CONTENT_TYPE,
                     HeaderValue::from_static("text/html; charset=utf-8"),
                 );
                 return Ok(resp);
             }
-            inner
-                .call(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            let body = body.unwrap_or_else(|| Body::from(bytes));
+            let response = inner.call(Request::from_parts(parts, body)).await;
+            drop(held);
+            response
         })
     }
 }

@@ -31,7 +31,9 @@ use std::sync::Arc;
 
 use sha1::{Digest as _, Sha1};
 
-pub use form::{FormFields, parse_form};
+pub use form::{
+    FormFields, FormLimits, FormTooLarge, is_form_content_type, parse_form, parse_form_with,
+};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::itsdangerous::{SecretKey, SignerConfig, UrlSafeTimedSerializer};
@@ -58,6 +60,16 @@ pub enum CsrfError {
     ReferrerMissing,
     /// HTTPS with strict checking, and a `Referer` from another origin.
     ReferrerMismatch,
+    /// Reading the form went past Flask's limits (`MAX_CONTENT_LENGTH`,
+    /// `MAX_FORM_MEMORY_SIZE`, `MAX_FORM_PARTS`): Flask answers 413.
+    TooLarge,
+    /// Flask-WTF raises on this request instead of deciding, and Flask answers 500:
+    /// the session's token or the form token's payload is not a string, one of them
+    /// holds non-ASCII characters (`hmac.compare_digest` refuses both with a
+    /// `TypeError`), or a multipart part without a name is reached while looking
+    /// for a prefixed token field (an `AttributeError`), or on HTTPS the `Referer`
+    /// has a port `urlparse` cannot read or unbalanced brackets (a `ValueError`).
+    Unhandled,
 }
 
 impl CsrfError {
@@ -76,20 +88,50 @@ impl CsrfError {
             CsrfError::Mismatch => "The CSRF tokens do not match.",
             CsrfError::ReferrerMissing => "The referrer header is missing.",
             CsrfError::ReferrerMismatch => "The referrer does not match the host.",
+            CsrfError::TooLarge => "The data value transmitted exceeds the capacity limit.",
+            CsrfError::Unhandled => {
+                "The server encountered an internal error and was unable to complete your \
+                 request. Either the server is overloaded or there is an error in the \
+                 application."
+            }
         }
     }
 
-    /// The body Flask answers with: Werkzeug's HTML page for `400 Bad Request` with
-    /// the reason as its description.
+    /// The HTTP status Flask answers with: 400 for a refused token or referrer, 413
+    /// for [`TooLarge`](CsrfError::TooLarge), 500 for
+    /// [`Unhandled`](CsrfError::Unhandled).
+    ///
+    /// ```
+    /// use flask_session_cookie::flask_wtf::CsrfError;
+    /// assert_eq!(CsrfError::Missing.status(), 400);
+    /// assert_eq!(CsrfError::TooLarge.status(), 413);
+    /// ```
+    pub fn status(self) -> u16 {
+        match self {
+            CsrfError::TooLarge => 413,
+            CsrfError::Unhandled => 500,
+            _ => 400,
+        }
+    }
+
+    /// The body Flask answers with: Werkzeug's HTML page for the
+    /// [`status`](CsrfError::status) with the reason as its description.
     ///
     /// ```
     /// use flask_session_cookie::flask_wtf::CsrfError;
     /// assert!(CsrfError::Missing.flask_body().ends_with("<p>The CSRF token is missing.</p>\n"));
+    /// assert!(CsrfError::TooLarge.flask_body().contains("<title>413 Request Entity Too Large</title>"));
     /// ```
     pub fn flask_body(self) -> String {
+        let title = match self {
+            CsrfError::TooLarge => "413 Request Entity Too Large",
+            CsrfError::Unhandled => "500 Internal Server Error",
+            _ => "400 Bad Request",
+        };
+        let heading = title.split_once(' ').map_or(title, |(_, h)| h);
         format!(
-            "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n\
-             <h1>Bad Request</h1>\n<p>{}</p>\n",
+            "<!doctype html>\n<html lang=en>\n<title>{title}</title>\n\
+             <h1>{heading}</h1>\n<p>{}</p>\n",
             self.reason()
         )
     }
@@ -127,6 +169,7 @@ pub struct CsrfConfig {
     methods: Vec<String>,
     headers: Vec<String>,
     ssl_strict: bool,
+    form_limits: FormLimits,
     random: RandomSource,
 }
 
@@ -139,6 +182,7 @@ impl fmt::Debug for CsrfConfig {
             .field("methods", &self.methods)
             .field("headers", &self.headers)
             .field("ssl_strict", &self.ssl_strict)
+            .field("form_limits", &self.form_limits)
             .finish_non_exhaustive()
     }
 }
@@ -171,6 +215,7 @@ impl CsrfConfig {
                 .to_vec(),
             headers: ["X-CSRFToken", "X-CSRF-Token"].map(str::to_owned).to_vec(),
             ssl_strict: true,
+            form_limits: FormLimits::FLASK,
             random: Arc::new(os_random),
         })
     }
@@ -241,6 +286,34 @@ impl CsrfConfig {
         self
     }
 
+    /// Flask's limits on reading a form body (`MAX_CONTENT_LENGTH`,
+    /// `MAX_FORM_MEMORY_SIZE`, `MAX_FORM_PARTS`); default [`FormLimits::FLASK`].
+    /// Set them as the Flask app sets them, so that both answer 413 alike.
+    ///
+    /// ```
+    /// use flask_session_cookie::flask_wtf::{CsrfConfig, FormLimits};
+    /// let c = CsrfConfig::new("k")?
+    ///     .with_form_limits(FormLimits::FLASK.with_max_content_length(Some(16 << 20)));
+    /// assert_eq!(c.form_limits().max_content_length(), Some(16 << 20));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_form_limits(mut self, limits: FormLimits) -> Self {
+        self.form_limits = limits;
+        self
+    }
+
+    /// The limits on reading a form body.
+    ///
+    /// ```
+    /// use flask_session_cookie::flask_wtf::{CsrfConfig, FormLimits};
+    /// assert_eq!(CsrfConfig::new("k")?.form_limits(), &FormLimits::FLASK);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn form_limits(&self) -> &FormLimits {
+        &self.form_limits
+    }
+
     /// Where new raw tokens get their 64 random bytes. Default: the operating
     /// system's (`/dev/urandom`, as Python's `os.urandom` on Unix); elsewhere, supply
     /// one. For tests, a fixed source gives fixed tokens.
@@ -288,13 +361,21 @@ impl CsrfConfig {
 
     /// Whether requests with this method must carry a token (`WTF_CSRF_METHODS`).
     ///
+    /// The method is compared as Flask sees it: Werkzeug upper-cases the request
+    /// line's method, so `post` and `Post` are `POST` (a method token is ASCII). The
+    /// configured names are compared as given, as Flask-WTF does: a lowercase entry
+    /// in `WTF_CSRF_METHODS` never matches.
+    ///
     /// ```
     /// let c = flask_session_cookie::flask_wtf::CsrfConfig::new("k")?;
     /// assert!(c.needs_token("POST") && !c.needs_token("GET"));
+    /// assert!(c.needs_token("post") && c.needs_token("Delete"));
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn needs_token(&self, method: &str) -> bool {
-        self.methods.iter().any(|m| m == method)
+        self.methods.iter().any(|m| {
+            m.len() == method.len() && m.bytes().eq(method.bytes().map(|b| b.to_ascii_uppercase()))
+        })
     }
 
     /// `WTF_CSRF_FIELD_NAME`.
@@ -462,9 +543,19 @@ impl CsrfConfig {
             }
             Err(_) => return Err(CsrfError::Invalid),
         };
+        // `hmac.compare_digest` takes two ASCII strings (a Markup is a str); anything
+        // else is a TypeError, which Flask answers with 500.
         match (raw, &loaded) {
-            (Value::Str(raw), Value::Str(given)) if constant_time_eq(raw, given) => Ok(()),
-            _ => Err(CsrfError::Mismatch),
+            (Value::Str(raw) | Value::Markup(raw), Value::Str(given))
+                if raw.is_ascii() && given.is_ascii() =>
+            {
+                if constant_time_eq(raw, given) {
+                    Ok(())
+                } else {
+                    Err(CsrfError::Mismatch)
+                }
+            }
+            _ => Err(CsrfError::Unhandled),
         }
     }
 
@@ -496,48 +587,61 @@ impl CsrfConfig {
         if !self.needs_token(request.method) {
             return Ok(());
         }
-        let token = self.request_token(request);
+        let token = self.request_token(request)?;
         self.validate_at(session, token.as_deref(), now)?;
         if request.secure && self.ssl_strict {
             let referrer = request
                 .header("Referer")
-                .map(latin1)
                 .filter(|r| !r.is_empty())
                 .ok_or(CsrfError::ReferrerMissing)?;
-            let host = origin::werkzeug_host(request.header("Host").map(latin1).as_deref());
+            let host = origin::werkzeug_host(request.header("Host").as_deref());
             let good = format!("https://{host}/");
-            if !origin::same_origin(&referrer, &good) {
-                return Err(CsrfError::ReferrerMismatch);
+            match origin::same_origin(&referrer, &good) {
+                Ok(true) => {}
+                Ok(false) => return Err(CsrfError::ReferrerMismatch),
+                Err(origin::Raises) => return Err(CsrfError::Unhandled),
             }
         }
         Ok(())
     }
 
     /// Where `CSRFProtect` finds the token: the form field, any form field ending
-    /// with its name (a prefixed form), then the headers.
-    fn request_token(&self, request: &CsrfRequest<'_>) -> Option<String> {
-        let form = parse_form(request.header("Content-Type"), request.body);
+    /// with its name (a prefixed form), then the headers. The form is read with the
+    /// configured limits (a 413 past them); a nameless multipart part reached while
+    /// looking for a prefixed field is Flask's `AttributeError` (500).
+    fn request_token(
+        &self,
+        request: &CsrfRequest<'_>,
+    ) -> std::result::Result<Option<String>, CsrfError> {
+        let content_type = request.content_type();
+        let form = parse_form_with(content_type.as_deref(), request.body, &self.form_limits)
+            .map_err(|FormTooLarge| CsrfError::TooLarge)?;
         if let Some(token) = form.get(&self.field_name).filter(|t| !t.is_empty()) {
-            return Some(token.to_owned());
+            return Ok(Some(token.to_owned()));
         }
         for key in form.keys() {
+            let Some(key) = key else {
+                return Err(CsrfError::Unhandled);
+            };
             if key.ends_with(&self.field_name)
                 && let Some(token) = form.get(key).filter(|t| !t.is_empty())
             {
-                return Some(token.to_owned());
+                return Ok(Some(token.to_owned()));
             }
         }
-        self.headers.iter().find_map(|name| {
-            request
-                .header(name)
-                .map(latin1)
-                .filter(|value| !value.is_empty())
-        })
+        Ok(self
+            .headers
+            .iter()
+            .find_map(|name| request.header(name).filter(|value| !value.is_empty())))
     }
 }
 
-/// What `CSRFProtect` looks at in a request: the method, the headers (raw bytes; the
-/// first of a name counts), the body, and whether it came over HTTPS.
+/// What `CSRFProtect` looks at in a request: the method, the headers (raw bytes), the
+/// body, and whether it came over HTTPS.
+///
+/// Headers are seen as a WSGI server (Werkzeug's or gunicorn) hands them to Flask:
+/// the values of a name sent more than once are joined with `,`, except
+/// `Content-Type`, of which the last counts.
 #[derive(Debug, Clone, Default)]
 pub struct CsrfRequest<'a> {
     method: &'a str,
@@ -561,7 +665,7 @@ impl<'a> CsrfRequest<'a> {
         }
     }
 
-    /// Adds a header (name case-insensitive; the first of a name counts).
+    /// Adds a header (name case-insensitive; see the type's docs for repeats).
     ///
     /// ```
     /// let _ = flask_session_cookie::flask_wtf::CsrfRequest::new("POST").with_header("X-CSRFToken", b"t");
@@ -595,11 +699,29 @@ impl<'a> CsrfRequest<'a> {
         self
     }
 
-    fn header(&self, name: &str) -> Option<&'a [u8]> {
+    /// A header as Flask sees it: its values joined with `,`, as Latin-1 text.
+    fn header(&self, name: &str) -> Option<String> {
+        let mut values = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v);
+        let first = values.next()?;
+        let mut joined = latin1(first);
+        for more in values {
+            joined.push(',');
+            joined.push_str(&latin1(more));
+        }
+        Some(joined)
+    }
+
+    /// The last `Content-Type` (a WSGI server keeps the last of `CONTENT_TYPE`).
+    fn content_type(&self) -> Option<Vec<u8>> {
         self.headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.to_vec())
     }
 }
 

@@ -60,27 +60,31 @@ fn host_is_valid(host: &str) -> bool {
     name_ok && port_ok
 }
 
-/// The parts of a URL `same_origin` compares.
+/// The parts of a URL `same_origin` compares; the port as `.port` gives it, or
+/// `Err` where reading it raises `ValueError`.
 #[derive(Debug, PartialEq)]
 struct Origin {
     scheme: String,
     hostname: Option<String>,
-    port: Option<u16>,
+    port: Result<Option<u16>, Raises>,
 }
 
+/// Python raises `ValueError` here (Flask answers 500).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Raises;
+
 /// Flask-WTF's `same_origin(current, compare)`: scheme, hostname and port equal as
-/// `urlparse` reads them. A URL Python cannot parse (a bad port, unbalanced
-/// brackets) raises there (HTTP 500); here it does not match.
-pub(super) fn same_origin(current: &str, compare: &str) -> bool {
-    match (urlparse(current), urlparse(compare)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    }
+/// `urlparse` reads them, compared in that order. `Err` where Python raises: a URL
+/// with unbalanced brackets, or (only reached when scheme and hostname are equal) a
+/// port that is not a number from 0 to 65535.
+pub(super) fn same_origin(current: &str, compare: &str) -> Result<bool, Raises> {
+    let (a, b) = (urlparse(current)?, urlparse(compare)?);
+    Ok(a.scheme == b.scheme && a.hostname == b.hostname && a.port? == b.port?)
 }
 
 /// `urllib.parse.urlsplit` (Python 3.11), reduced to scheme, hostname and port;
-/// `None` where Python raises `ValueError`.
-fn urlparse(url: &str) -> Option<Origin> {
+/// `Err` where Python raises `ValueError` (unbalanced brackets).
+fn urlparse(url: &str) -> Result<Origin, Raises> {
     // Leading C0 controls and spaces are stripped; tabs and line breaks removed.
     let url: String = url
         .trim_start_matches(|c: char| c <= ' ')
@@ -111,7 +115,7 @@ fn urlparse(url: &str) -> Option<Origin> {
         None => "",
     };
     if netloc.contains('[') != netloc.contains(']') {
-        return None;
+        return Err(Raises);
     }
     let hostinfo = netloc.rsplit_once('@').map_or(netloc, |(_, h)| h);
     let (hostname, port) = match hostinfo.split_once('[') {
@@ -129,20 +133,20 @@ fn urlparse(url: &str) -> Option<Origin> {
         None => hostname.to_lowercase(),
     });
     let port = match port.filter(|p| !p.is_empty()) {
-        None => None,
+        None => Ok(None),
+        Some(p) if !p.bytes().all(|b| b.is_ascii_digit()) => Err(Raises),
         Some(p) => {
-            if !p.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
             // Python's int() of a long digit string, then the range check.
-            let n: u64 = p.trim_start_matches('0').parse().unwrap_or(0);
-            if p.trim_start_matches('0').len() > 5 || n > 65535 {
-                return None;
+            let digits = p.trim_start_matches('0');
+            let n: u64 = digits.parse().unwrap_or(0);
+            if digits.len() > 5 || n > 65535 {
+                Err(Raises)
+            } else {
+                u16::try_from(n).map(Some).map_err(|_| Raises)
             }
-            u16::try_from(n).ok()
         }
     };
-    Some(Origin {
+    Ok(Origin {
         scheme,
         hostname,
         port,
@@ -165,27 +169,35 @@ mod tests {
 
     #[test]
     fn origins_as_urlparse_reads_them() {
-        assert!(same_origin(
-            "https://Example.com/form?x=1",
-            "https://example.com/"
-        ));
-        assert!(!same_origin(
-            "https://example.com:443/",
-            "https://example.com/"
-        ));
-        assert!(!same_origin("http://example.com/", "https://example.com/"));
-        assert!(same_origin(
-            "https://user@[::1]:8443/x",
-            "https://[::1]:8443/"
-        ));
-        assert!(!same_origin(
-            "https://example.com:99999/",
-            "https://example.com/"
-        ));
-        assert!(!same_origin("https://[::1/", "https://[::1]/"));
-        assert!(same_origin(
-            " \thttps://example.com/",
-            "https://example.com/"
-        ));
+        let same = |a, b| same_origin(a, b);
+        assert_eq!(
+            same("https://Example.com/form?x=1", "https://example.com/"),
+            Ok(true)
+        );
+        assert_eq!(
+            same("https://example.com:443/", "https://example.com/"),
+            Ok(false)
+        );
+        assert_eq!(
+            same("http://example.com/", "https://example.com/"),
+            Ok(false)
+        );
+        assert_eq!(
+            same("https://user@[::1]:8443/x", "https://[::1]:8443/"),
+            Ok(true)
+        );
+        assert_eq!(
+            same(" \thttps://example.com/", "https://example.com/"),
+            Ok(true)
+        );
+        // Where Python raises: brackets always, a bad port once scheme and host agree.
+        assert_eq!(same("https://[::1/", "https://[::1]/"), Err(Raises));
+        assert_eq!(
+            same("https://example.com:99999/", "https://example.com/"),
+            Err(Raises)
+        );
+        assert_eq!(same("https://a.com:1:2/", "https://a.com:1/"), Err(Raises));
+        assert_eq!(same("https://b.com:1:2/", "https://a.com:1/"), Ok(false));
+        assert_eq!(same("http://a.com:x/", "https://a.com/"), Ok(false));
     }
 }

@@ -14,6 +14,10 @@ mod cli_crack;
 #[cfg(feature = "cli")]
 mod cli_extensions;
 mod cookie_headers;
+#[cfg(all(feature = "axum", feature = "actix"))]
+mod csrf_bodies;
+#[cfg(all(feature = "axum", feature = "actix"))]
+mod csrf_differential;
 mod differential;
 mod errors;
 mod flask_login_fixtures;

@@ -31,8 +31,17 @@
 //! # Ok::<(), flask_session_cookie::Error>(())
 //! ```
 
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod form_body;
+
 use std::fmt;
 use std::sync::Arc;
+
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use form_body::FormBodyReader;
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) use form_body::{BodyRefusal, FormBody, protect as csrf_protect};
 
 use crate::cookie::{CookieConfig, SaveOutcome, find_request_cookie};
 use crate::error::{Error, Result};
