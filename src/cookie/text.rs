@@ -213,19 +213,32 @@ impl<'a> Headers<'a> {
     }
 }
 
-fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> Error {
-    let mut names: Vec<String> = Vec::new();
-    let mut add = |n: &str| {
-        let quoted = format!("{n:?}");
-        if !names.contains(&quoted) {
-            names.push(quoted);
+/// How many cookie names an error lists.
+const NAMES_SHOWN: usize = 20;
+
+/// The distinct items in first-seen order, the first `shown` of them, and how many
+/// there are in all: one hash look-up per item, so linear in the input.
+fn first_distinct<T: std::hash::Hash + Eq + Clone>(
+    items: impl IntoIterator<Item = T>,
+    shown: usize,
+) -> (Vec<T>, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut first = Vec::new();
+    for item in items {
+        if seen.insert(item.clone()) && first.len() < shown {
+            first.push(item);
         }
-    };
+    }
+    (first, seen.len())
+}
+
+fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> Error {
+    let mut found: Vec<String> = Vec::new();
     for line in &headers.set_cookie {
         let end = line.find(';').unwrap_or(line.len());
         if let Some((k, _)) = request_cookies(line.get(..end).unwrap_or_default().as_bytes()).next()
         {
-            add(&k);
+            found.push(k.into_owned());
         }
     }
     let cookie_text = if form == InputForm::Pairs {
@@ -233,13 +246,17 @@ fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> 
     } else {
         headers.cookie.join(";")
     };
-    for (k, _) in request_cookies(cookie_text.as_bytes()) {
-        add(&k);
-    }
-    let there = if names.is_empty() {
-        "it has no cookies".to_owned()
-    } else {
-        format!("cookies there: {}", names.join(", "))
+    found.extend(request_cookies(cookie_text.as_bytes()).map(|(k, _)| k.into_owned()));
+    let (names, count) = first_distinct(found, NAMES_SHOWN);
+    let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let there = match count {
+        0 => "it has no cookies".to_owned(),
+        n if n > names.len() => format!(
+            "cookies there: {} and {} more",
+            names.join(", "),
+            n - names.len()
+        ),
+        _ => format!("cookies there: {}", names.join(", ")),
     };
     Error::malformed(format!(
         "no cookie named {name:?} in the input, read as {} ({there})",
@@ -249,6 +266,44 @@ fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> 
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
+    thread_local! {
+        static COMPARISONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A name that counts how often it is compared.
+    #[derive(Clone)]
+    struct Counted(String);
+
+    impl std::hash::Hash for Counted {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    impl PartialEq for Counted {
+        fn eq(&self, other: &Self) -> bool {
+            COMPARISONS.with(|c| c.set(c.get() + 1));
+            self.0 == other.0
+        }
+    }
+    impl Eq for Counted {}
+
+    #[test]
+    fn distinct_names_take_a_comparison_or_so_each_not_one_per_earlier_name() {
+        let names: Vec<Counted> = (0..40_000)
+            .map(|i| Counted(format!("n{}", i % 30_000)))
+            .collect();
+        COMPARISONS.with(|c| c.set(0));
+        let (first, count) = first_distinct(names, 20);
+        assert_eq!((first.len(), count), (20, 30_000));
+        // A list scan would compare about 40,000 * 30,000 / 2 times; hashing compares
+        // only the 10,000 repeats (and rare collisions).
+        let comparisons = COMPARISONS.with(Cell::get);
+        assert!(comparisons < 20_000, "{comparisons} comparisons");
+    }
+
     use super::*;
 
     fn find(text: &str) -> Option<(String, InputForm)> {

@@ -53,8 +53,8 @@ pub(crate) struct CrackArgs {
     /// No progress line, even on a terminal.
     #[arg(long)]
     no_progress: bool,
-    /// Print the line hashcat's Flask mode (29100) takes for this cookie, or why it
-    /// cannot take it, instead of cracking.
+    /// Print the line the released hashcat (6.2.6) takes in its Flask mode (29100)
+    /// for this cookie, or why it cannot take it, instead of cracking.
     #[arg(long)]
     hashcat: bool,
     /// After a match, decode the cookie with the key and show it on stderr.
@@ -122,10 +122,17 @@ fn split(value: &str, digest: Option<&str>) -> Result<Signed, Failure> {
     })
 }
 
-/// hashcat's mode 29100 (`src/modules/module_29100.c`): `payload.timestamp.signature`
-/// with Flask's defaults only (HMAC-SHA1, key derived with HMAC and the salt
-/// `cookie-session`), a payload of at most 56 base64url characters (so not
-/// compressed: a compressed payload starts with '.'), a timestamp of 1 to 6.
+/// The hashcat release `--hashcat` writes for. What hashcat 6.2.6 (the current
+/// release, Debian's package) takes in mode 29100
+/// (`src/modules/module_29100.c` at tag v6.2.6): `payload.timestamp.signature` with
+/// Flask's defaults only (HMAC-SHA1, key derived with HMAC and the salt
+/// `cookie-session`), a payload of at most 27 characters (so not compressed: a
+/// compressed payload starts with '.'), a timestamp of 1 to 6, a signature of 20
+/// to 27 that decodes to 20 bytes, all of `[A-Za-z0-9_=-]`. hashcat's development
+/// branch takes payloads up to 120 characters; no release does yet.
+pub(crate) const HASHCAT_VERSION: &str = "6.2.6";
+
+/// The line for mode 29100, or why hashcat cannot take this cookie.
 fn hashcat_line(args: &CrackArgs, cookie: &str, signed: &Signed) -> Result<String, String> {
     if signed.digest != Digest::Sha1
         || args.salt != "cookie-session"
@@ -151,17 +158,32 @@ fn hashcat_line(args: &CrackArgs, cookie: &str, signed: &Signed) -> Result<Strin
             parts.len()
         ));
     };
-    if payload.len() > 56 {
+    let version = HASHCAT_VERSION;
+    if payload.len() > 27 {
         return Err(format!(
-            "the payload is {} characters; mode 29100 takes at most 56",
+            "the payload is {} characters; hashcat {version}'s mode 29100 takes at most 27 \
+             (\"Token length exception\")",
             payload.len()
         ));
     }
     if timestamp.is_empty() || timestamp.len() > 6 {
         return Err(format!(
-            "the timestamp is {} characters; mode 29100 takes 1 to 6",
+            "the timestamp is {} characters; hashcat {version}'s mode 29100 takes 1 to 6",
             timestamp.len()
         ));
+    }
+    if !(20..=27).contains(&signature.len()) {
+        return Err(format!(
+            "the signature is {} characters; hashcat {version}'s mode 29100 takes 20 to 27",
+            signature.len()
+        ));
+    }
+    let base64c = |part: &str| {
+        part.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'='))
+    };
+    if ![payload, timestamp, signature].iter().all(|p| base64c(p)) {
+        return Err("mode 29100 takes only the characters A-Z a-z 0-9 _ - =".into());
     }
     Ok(format!("{payload}.{timestamp}.{signature}"))
 }
@@ -315,13 +337,51 @@ pub(crate) fn crack(args: CrackArgs) -> Result<(), Failure> {
         ));
     };
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(&hit.shown);
+    let _ = out.write_all(&search::shown(&hit.key));
     let _ = out.write_all(b"\n");
     let _ = out.flush();
+    if let Some(note) = equivalent_keys_note(&hit.key, signed.digest, derivation) {
+        eprintln!("note: {note}");
+    }
     if args.verbose {
         verbose(&args, &signed, &hit.key, tried, elapsed)?;
     }
     Ok(())
+}
+
+/// Where HMAC takes other keys as this one: a key shorter than the hash's block is
+/// padded with NUL bytes (so trailing NULs change nothing), a longer one is replaced
+/// by its digest. With the `hmac` and `none` derivations the secret key is an HMAC
+/// key, so such keys verify alike and the one printed is the first that did.
+fn equivalent_keys_note(key: &[u8], digest: Digest, derivation: KeyDerivation) -> Option<String> {
+    if !matches!(derivation, KeyDerivation::Hmac | KeyDerivation::None) {
+        return None;
+    }
+    let block = match digest {
+        Digest::Sha384 | Digest::Sha512 => 128,
+        _ => 64,
+    };
+    let first = "the key printed is the first candidate that verified";
+    Some(if key.len() > block {
+        format!(
+            "HMAC replaces a key longer than its {block}-byte block by the key's {digest} \
+             digest, so that digest verifies too; {first}"
+        )
+    } else {
+        let bare = key.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        let stripped = if bare < key.len() {
+            format!(
+                " (so does this key without its {} trailing NUL bytes)",
+                key.len() - bare
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "HMAC pads a key to its {block}-byte block with NUL bytes, so this key with NUL \
+             bytes appended up to {block} bytes verifies too{stripped}; {first}"
+        )
+    })
 }
 
 /// After a match: the cookie decoded with the key, on stderr.

@@ -20,11 +20,9 @@ pub(crate) enum Source {
     Reader(Box<dyn Read + Send>),
 }
 
-/// A match: the key, and how to show it (a wordlist line as it appeared; a
-/// built-in key that is not printable ASCII as its Python literal).
+/// A match: the key.
 pub(crate) struct Hit {
     pub(crate) key: Vec<u8>,
-    pub(crate) shown: Vec<u8>,
 }
 
 /// The shared state of one search.
@@ -47,13 +45,10 @@ impl Search {
         self.found.load(Ordering::Relaxed)
     }
 
-    fn record(&self, key: &[u8], shown: Vec<u8>) {
+    fn record(&self, key: &[u8]) {
         let mut hit = self.hit.lock().unwrap_or_else(PoisonError::into_inner);
         if hit.is_none() {
-            *hit = Some(Hit {
-                key: key.to_vec(),
-                shown,
-            });
+            *hit = Some(Hit { key: key.to_vec() });
         }
         self.found.store(true, Ordering::Relaxed);
     }
@@ -97,21 +92,38 @@ fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(move |_| !text.is_empty())
 }
 
-/// A key as printable ASCII, or else as Python's bytes literal.
-fn shown(key: &[u8]) -> Vec<u8> {
-    if key.iter().all(|b| (0x20..0x7f).contains(b)) {
-        return key.to_vec();
+/// A key as it is when it is printable UTF-8 text, or else as Python's bytes
+/// literal, so that no key writes control sequences to a terminal. Not printable:
+/// control characters (C0, DEL, C1), and the invisible format characters that
+/// reorder or hide text (soft hyphen, zero-width and bidirectional marks, BOM).
+pub(crate) fn shown(key: &[u8]) -> Vec<u8> {
+    let invisible = |c: char| {
+        matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}' | '\u{feff}')
+    };
+    match std::str::from_utf8(key) {
+        Ok(text) if !text.chars().any(|c| c.is_control() || invisible(c)) => key.to_vec(),
+        _ => python_literal(key),
     }
-    python_literal(key)
 }
 
-/// Python's bytes literal of a key (`b'...'`, single quotes).
+/// Python's `repr()` of a key as bytes: `b'...'`, or `b"..."` when the key holds a
+/// `'` and no `"`.
 pub(crate) fn python_literal(key: &[u8]) -> Vec<u8> {
-    let mut out = String::from("b'");
+    let quote = if key.contains(&b'\'') && !key.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::from("b");
+    out.push(char::from(quote));
     for &b in key {
         match b {
             b'\\' => out.push_str("\\\\"),
-            b'\'' => out.push_str("\\'"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
@@ -119,7 +131,7 @@ pub(crate) fn python_literal(key: &[u8]) -> Vec<u8> {
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
-    out.push('\'');
+    out.push(char::from(quote));
     out.into_bytes()
 }
 
@@ -139,7 +151,7 @@ fn worker(target: &AnyTarget, batches: &Mutex<Receiver<Batch>>, search: &Search)
                 for line in lines(text) {
                     n += 1;
                     if target.check(line, &mut scratch) {
-                        search.record(line, line.to_vec());
+                        search.record(line);
                         break;
                     }
                 }
@@ -148,7 +160,7 @@ fn worker(target: &AnyTarget, batches: &Mutex<Receiver<Batch>>, search: &Search)
                 for key in keys {
                     n += 1;
                     if target.check(key, &mut scratch) {
-                        search.record(key, shown(key));
+                        search.record(key);
                         break;
                     }
                 }
@@ -171,7 +183,7 @@ fn feed(sources: Vec<Source>, tx: &SyncSender<Batch>, search: &Search) -> std::i
                 }
             }
             Source::Reader(mut reader) => {
-                let mut pending: Vec<u8> = Vec::with_capacity(BATCH);
+                let mut batcher = Batcher::new(BATCH);
                 let mut buf = vec![0u8; BATCH];
                 loop {
                     if search.done() {
@@ -181,26 +193,64 @@ fn feed(sources: Vec<Source>, tx: &SyncSender<Batch>, search: &Search) -> std::i
                     if n == 0 {
                         break;
                     }
-                    pending.extend_from_slice(buf.get(..n).unwrap_or_default());
-                    if pending.len() < BATCH {
-                        continue;
-                    }
-                    // Send everything up to the last newline; keep the rest.
-                    if let Some(last) = pending.iter().rposition(|&b| b == b'\n') {
-                        let rest = pending.split_off(last + 1);
-                        let text = std::mem::replace(&mut pending, rest);
-                        if tx.send(Batch::Text(text)).is_err() {
-                            return Ok(());
-                        }
+                    if let Some(text) = batcher.push(buf.get(..n).unwrap_or_default())
+                        && tx.send(Batch::Text(text)).is_err()
+                    {
+                        return Ok(());
                     }
                 }
-                if !pending.is_empty() && tx.send(Batch::Text(pending)).is_err() {
+                let rest = batcher.finish();
+                if !rest.is_empty() && tx.send(Batch::Text(rest)).is_err() {
                     return Ok(());
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Cuts a stream into batches of whole lines of at least `size` bytes. Each byte
+/// read is looked at once for a newline, so a line of any length costs time in
+/// proportion to its length (it is kept whole until its newline comes).
+struct Batcher {
+    size: usize,
+    pending: Vec<u8>,
+    /// Where the last newline in `pending` is, if it has one.
+    last_newline: Option<usize>,
+    /// Bytes looked at for newlines (for the tests).
+    scanned: u64,
+}
+
+impl Batcher {
+    fn new(size: usize) -> Self {
+        Batcher {
+            size,
+            pending: Vec::with_capacity(size),
+            last_newline: None,
+            scanned: 0,
+        }
+    }
+
+    /// Adds bytes read; returns a batch of whole lines once `size` bytes are pending
+    /// and a newline is among them.
+    fn push(&mut self, data: &[u8]) -> Option<Vec<u8>> {
+        self.scanned += data.len() as u64;
+        if let Some(i) = data.iter().rposition(|&b| b == b'\n') {
+            self.last_newline = Some(self.pending.len() + i);
+        }
+        self.pending.extend_from_slice(data);
+        if self.pending.len() < self.size {
+            return None;
+        }
+        let last = self.last_newline.take()?;
+        let rest = self.pending.split_off(last + 1);
+        Some(std::mem::replace(&mut self.pending, rest))
+    }
+
+    /// What is left at the end of the source.
+    fn finish(self) -> Vec<u8> {
+        self.pending
+    }
 }
 
 /// Tries every candidate of `sources` against `target` on `threads` threads.
@@ -231,6 +281,43 @@ mod tests {
 
     fn all(text: &[u8]) -> Vec<Vec<u8>> {
         lines(text).map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn keys_that_are_not_printable_text_are_shown_as_bytes_literals() {
+        assert_eq!(shown(b"secret key"), b"secret key");
+        assert_eq!(shown("clé".as_bytes()), "clé".as_bytes());
+        assert_eq!(shown(b"\x1b[31mred"), b"b'\\x1b[31mred'");
+        assert_eq!(shown(b"a\tb"), b"b'a\\tb'");
+        assert_eq!(shown(b"\xff\xfe"), b"b'\\xff\\xfe'");
+        assert_eq!(shown("x\u{202e}y".as_bytes()), b"b'x\\xe2\\x80\\xaey'");
+        assert_eq!(shown("\u{85}".as_bytes()), b"b'\\xc2\\x85'");
+    }
+
+    #[test]
+    fn a_long_line_is_scanned_once() {
+        // 64 MiB without a newline, read 4 KiB at a time, then a newline: every byte
+        // is looked at once (a rescan of what is pending after each read would look
+        // at about 512 GiB).
+        let mut batcher = Batcher::new(256 << 10);
+        let chunk = vec![b'a'; 4096];
+        for _ in 0..(64 << 20) / 4096 {
+            assert!(batcher.push(&chunk).is_none());
+        }
+        let batch = batcher.push(b"\nnext");
+        assert_eq!(batch.map(|b| b.len()), Some((64 << 20) + 1));
+        assert_eq!(batcher.scanned, (64 << 20) + 5);
+        assert_eq!(batcher.finish(), b"next");
+    }
+
+    #[test]
+    fn batches_end_at_the_last_newline() {
+        let mut batcher = Batcher::new(8);
+        assert_eq!(batcher.push(b"ab\ncd"), None);
+        assert_eq!(batcher.push(b"\nef\ngh"), Some(b"ab\ncd\nef\n".to_vec()));
+        assert_eq!(batcher.push(b"ijklmnop"), None);
+        assert_eq!(batcher.push(b"\n"), Some(b"ghijklmnop\n".to_vec()));
+        assert_eq!(batcher.finish(), b"");
     }
 
     #[test]
