@@ -202,8 +202,9 @@ where
             let opened = {
                 let headers = req.headers();
                 let remote = req.peer_addr().map(|addr| addr.ip().to_string());
-                let mut request =
-                    RequestInfo::new().with_client(ClientInfo::new(remote.as_deref()));
+                let mut request = RequestInfo::new()
+                    .with_client(ClientInfo::new(remote.as_deref()))
+                    .with_http2(req.version() >= actix_web::http::Version::HTTP_2);
                 for (name, value) in headers {
                     request = request.with_header(name.as_str(), value.as_bytes());
                 }

@@ -211,8 +211,9 @@ where
                     .extensions()
                     .get::<ConnectInfo<SocketAddr>>()
                     .map(|info| info.0.ip().to_string());
-                let mut request =
-                    RequestInfo::new().with_client(ClientInfo::new(remote.as_deref()));
+                let mut request = RequestInfo::new()
+                    .with_client(ClientInfo::new(remote.as_deref()))
+                    .with_http2(req.version() >= axum::http::Version::HTTP_2);
                 for (name, value) in headers {
                     request = request.with_header(name.as_str(), value.as_bytes());
                 }

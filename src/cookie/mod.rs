@@ -17,7 +17,9 @@ use std::borrow::Cow;
 use time::OffsetDateTime;
 
 pub use attributes::quote_value;
-pub use request::{RequestCookies, find_request_cookie, request_cookies};
+pub use request::{
+    CookieHeaders, RequestCookies, find_request_cookie, find_request_cookie_in, request_cookies,
+};
 pub use text::{FoundCookie, InputForm, find_cookie, find_set_cookie};
 
 /// The `cookie` crate's cookie type (feature `cookie`), re-exported.

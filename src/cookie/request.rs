@@ -6,8 +6,15 @@
 //! one character, nothing is rejected for not being UTF-8. Werkzeug then matches its
 //! cookie grammar from left to right, skipping to the next `;` where it does not
 //! match; a name without `=` is a cookie with an empty value; a double-quoted value
-//! has its backslash escapes (`\"`, `\\`, `\ooo` octal) undone. Several `Cookie`
-//! headers are joined with `;`. The first cookie of a name wins.
+//! has its backslash escapes (`\"`, `\\`, `\ooo` octal) undone. The first cookie of
+//! a name wins.
+//!
+//! Several `Cookie` headers in one request are read as [`CookieHeaders`] says: a
+//! WSGI server (Werkzeug's development server 3.1.9 and gunicorn 27.0.1, measured)
+//! joins them with `,` before Flask sees them, so the first cookie of the second
+//! header becomes part of the last value of the first one; Quart on Hypercorn 0.18
+//! reads each on its own; HTTP/2 clients split cookies over several headers, which
+//! RFC 9113 joins with `; `.
 
 use std::borrow::Cow;
 
@@ -32,16 +39,46 @@ pub fn request_cookies(header: &[u8]) -> RequestCookies<'_> {
     }
 }
 
+/// How several `Cookie` headers of one request are read.
+///
+/// ```
+/// use flask_session_cookie::cookie::{CookieHeaders, find_request_cookie_in};
+/// let headers: [&[u8]; 2] = [b"a=1", b"session=abc"];
+/// // Flask under Werkzeug or gunicorn sees `a` = "1,session=abc" and no session.
+/// assert_eq!(find_request_cookie_in(headers, "session", CookieHeaders::Wsgi), None);
+/// assert_eq!(
+///     find_request_cookie_in(headers, "session", CookieHeaders::Separate).as_deref(),
+///     Some("abc")
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CookieHeaders {
+    /// Joined with `,`, as a WSGI server hands them to Flask (Werkzeug's development
+    /// server, gunicorn): the session a Flask app behind such a server sees. The
+    /// default.
+    #[default]
+    Wsgi,
+    /// Each on its own (joined with `;`), the first cookie of a name winning: as
+    /// Quart on Hypercorn reads them, and as RFC 9113 asks of HTTP/2, where clients
+    /// split their cookies over several headers. The framework layers use this for
+    /// HTTP/2 and later requests whatever the setting.
+    Separate,
+}
+
 /// The value of the first cookie named `name` in a request's `Cookie` headers, as
-/// Flask's `request.cookies.get(name)` gives it (several headers are joined with
-/// `;`, as Werkzeug joins them). `None` when there is none; an empty value (`name=`
-/// or a bare `name`) is `Some("")`, which Flask treats as no session.
+/// Flask's `request.cookies.get(name)` gives it behind a WSGI server (several
+/// headers joined with `,`: [`CookieHeaders::Wsgi`]). `None` when there is none; an
+/// empty value (`name=` or a bare `name`) is `Some("")`, which Flask treats as no
+/// session.
 ///
 /// ```
 /// use flask_session_cookie::cookie::find_request_cookie;
 ///
 /// let headers: [&[u8]; 2] = [b"a=1; session=\"first\"", b"session=second"];
 /// assert_eq!(find_request_cookie(headers, "session").as_deref(), Some("first"));
+/// let headers: [&[u8]; 2] = [b"a=1", b"session=second"];
+/// assert_eq!(find_request_cookie(headers, "session"), None);
 /// assert_eq!(find_request_cookie([&b"session; session=x"[..]], "session").as_deref(), Some(""));
 /// assert_eq!(find_request_cookie([&b"a=1"[..]], "session"), None);
 /// ```
@@ -49,14 +86,36 @@ pub fn find_request_cookie<'a>(
     headers: impl IntoIterator<Item = &'a [u8]>,
     name: &str,
 ) -> Option<Cow<'a, str>> {
+    find_request_cookie_in(headers, name, CookieHeaders::Wsgi)
+}
+
+/// [`find_request_cookie`] with several headers read as `how` says.
+///
+/// ```
+/// use flask_session_cookie::cookie::{CookieHeaders, find_request_cookie_in};
+/// let headers: [&[u8]; 2] = [b"session=A; x=1", b"session=B"];
+/// let wsgi = find_request_cookie_in(headers, "x", CookieHeaders::Wsgi);
+/// assert_eq!(wsgi.as_deref(), Some("1,session=B"));
+/// let quart = find_request_cookie_in(headers, "session", CookieHeaders::Separate);
+/// assert_eq!(quart.as_deref(), Some("A"));
+/// ```
+pub fn find_request_cookie_in<'a>(
+    headers: impl IntoIterator<Item = &'a [u8]>,
+    name: &str,
+    how: CookieHeaders,
+) -> Option<Cow<'a, str>> {
     let mut headers = headers.into_iter();
     let first = headers.next()?;
     let Some(second) = headers.next() else {
         return find(request_cookies(first), name);
     };
+    let separator = match how {
+        CookieHeaders::Wsgi => b',',
+        CookieHeaders::Separate => b';',
+    };
     let mut joined = first.to_vec();
     for h in std::iter::once(second).chain(headers) {
-        joined.push(b';');
+        joined.push(separator);
         joined.extend_from_slice(h);
     }
     find(request_cookies(&joined), name).map(|v| Cow::Owned(v.into_owned()))

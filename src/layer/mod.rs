@@ -43,7 +43,7 @@ pub use form_body::FormBodyReader;
 #[cfg(any(feature = "axum", feature = "actix"))]
 pub(crate) use form_body::{BodyRefusal, FormBody, protect as csrf_protect};
 
-use crate::cookie::{CookieConfig, SaveOutcome, find_request_cookie};
+use crate::cookie::{CookieConfig, CookieHeaders, SaveOutcome, find_request_cookie_in};
 use crate::error::{Error, Result};
 use crate::flask_login::{ClientInfo, FlaskLogin, LoginConfig};
 use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
@@ -72,6 +72,7 @@ pub struct SessionCycle {
     cookie: Arc<CookieConfig>,
     hook: Option<Hook>,
     login: Option<Arc<LoginConfig>>,
+    cookie_headers: CookieHeaders,
 }
 
 impl fmt::Debug for SessionCycle {
@@ -81,6 +82,7 @@ impl fmt::Debug for SessionCycle {
             .field("cookie", &self.cookie)
             .field("hook", &self.hook.as_ref().map(|_| "<fn>"))
             .field("login", &self.login)
+            .field("cookie_headers", &self.cookie_headers)
             .finish()
     }
 }
@@ -112,7 +114,37 @@ impl SessionCycle {
             cookie: Arc::new(CookieConfig::flask()),
             hook: None,
             login: None,
+            cookie_headers: CookieHeaders::Wsgi,
         }
+    }
+
+    /// How several `Cookie` headers of an HTTP/1 request are read: as a WSGI server
+    /// hands them to Flask ([`CookieHeaders::Wsgi`], the default), or each on its own
+    /// as Quart on Hypercorn reads them ([`CookieHeaders::Separate`]). HTTP/2 and
+    /// later requests are read as `Separate` whatever this says
+    /// ([`RequestInfo::with_http2`]), as RFC 9113 asks.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, cookie::CookieHeaders, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("k")?).with_cookie_headers(CookieHeaders::Separate);
+    /// assert_eq!(cycle.cookie_headers(), CookieHeaders::Separate);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_cookie_headers(mut self, how: CookieHeaders) -> Self {
+        self.cookie_headers = how;
+        self
+    }
+
+    /// How several `Cookie` headers of an HTTP/1 request are read.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, cookie::CookieHeaders, SessionCodec};
+    /// assert_eq!(SessionCycle::new(SessionCodec::new("k")?).cookie_headers(), CookieHeaders::Wsgi);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn cookie_headers(&self) -> CookieHeaders {
+        self.cookie_headers
     }
 
     /// Uses these cookie settings. Default: [`CookieConfig::flask`].
@@ -207,7 +239,9 @@ impl SessionCycle {
     }
 
     /// Opens the session of a request from its `Cookie` headers (raw bytes, as
-    /// Werkzeug reads them: [`find_request_cookie`]) at the codec's clock; see
+    /// Werkzeug reads them, several read as
+    /// [`cookie_headers`](SessionCycle::cookie_headers) says:
+    /// [`find_request_cookie_in`]) at the codec's clock; see
     /// [`open_at`](SessionCycle::open_at).
     ///
     /// ```
@@ -240,7 +274,16 @@ impl SessionCycle {
         cookie_headers: impl IntoIterator<Item = &'a [u8]>,
         now: i64,
     ) -> Result<FlaskSession> {
-        let value = find_request_cookie(cookie_headers, self.cookie.name());
+        self.open_headers_at(cookie_headers, self.cookie_headers, now)
+    }
+
+    fn open_headers_at<'a>(
+        &self,
+        cookie_headers: impl IntoIterator<Item = &'a [u8]>,
+        how: CookieHeaders,
+        now: i64,
+    ) -> Result<FlaskSession> {
+        let value = find_request_cookie_in(cookie_headers, self.cookie.name(), how);
         let (session, origin) = match value.as_deref() {
             None | Some("") => (Session::new(), SessionOrigin::NoCookie),
             Some(value) => match self.codec.open_at(value, now) {
@@ -333,9 +376,14 @@ impl SessionCycle {
     /// ```
     pub fn open_request_at(&self, request: &RequestInfo<'_>, now: i64) -> Result<RequestSession> {
         let headers = || request.cookie_headers.iter().copied();
-        let session = self.open_at(headers(), now)?;
+        let how = if request.http2 {
+            CookieHeaders::Separate
+        } else {
+            self.cookie_headers
+        };
+        let session = self.open_headers_at(headers(), how, now)?;
         let login = self.login.as_ref().map(|config| {
-            let remember = find_request_cookie(headers(), config.cookie().name());
+            let remember = find_request_cookie_in(headers(), config.cookie().name(), how);
             FlaskLogin::new(
                 session.clone(),
                 Arc::clone(config),
@@ -402,6 +450,7 @@ impl SessionCycle {
 pub struct RequestInfo<'a> {
     cookie_headers: Vec<&'a [u8]>,
     client: ClientInfo<'a>,
+    http2: bool,
 }
 
 impl<'a> RequestInfo<'a> {
@@ -414,7 +463,8 @@ impl<'a> RequestInfo<'a> {
         RequestInfo::default()
     }
 
-    /// Adds a `Cookie` header (several are joined as Werkzeug joins them).
+    /// Adds a `Cookie` header (several are read as the cycle's
+    /// [`CookieHeaders`] says).
     ///
     /// ```
     /// let _ = flask_session_cookie::layer::RequestInfo::new().with_cookie_header(b"a=1");
@@ -422,6 +472,19 @@ impl<'a> RequestInfo<'a> {
     #[must_use]
     pub fn with_cookie_header(mut self, header: &'a [u8]) -> Self {
         self.cookie_headers.push(header);
+        self
+    }
+
+    /// Whether the request came over HTTP/2 or later, where a client may split its
+    /// cookies over several `Cookie` headers: they are then read as one list
+    /// ([`CookieHeaders::Separate`], RFC 9113), whatever the cycle's setting.
+    ///
+    /// ```
+    /// let _ = flask_session_cookie::layer::RequestInfo::new().with_http2(true);
+    /// ```
+    #[must_use]
+    pub fn with_http2(mut self, http2: bool) -> Self {
+        self.http2 = http2;
         self
     }
 

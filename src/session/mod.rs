@@ -26,9 +26,44 @@ pub use tracked::{FlaskSession, SessionOrigin, TrackedSession};
 /// assert!(session.permanent());
 /// assert_eq!(session.len(), 2); // `_permanent` is a key like any other
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Session {
     data: Dict,
+}
+
+/// `Debug` shows the keys and values but the secret-bearing ones: Flask-WTF's raw
+/// CSRF token (`csrf_token`, and any key ending so, as prefixed forms use) and
+/// Flask-Login's session identifier `_id` print as `<redacted>`, so that a logged
+/// session never hands out what a forged request or a stolen session needs.
+///
+/// ```
+/// let mut s = flask_session_cookie::Session::new();
+/// s.insert("user", "ann");
+/// s.insert("csrf_token", "51c0ae4e67ece03d97accfc9c90ac2a0e5868131");
+/// let shown = format!("{s:?}");
+/// assert!(shown.contains("ann") && shown.contains("<redacted>"));
+/// assert!(!shown.contains("51c0ae4e"));
+/// ```
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Redacted<'a>(&'a Dict);
+        impl std::fmt::Debug for Redacted<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut map = f.debug_map();
+                for (key, value) in self.0.iter() {
+                    if Session::is_secret_key(key) {
+                        map.entry(&key, &format_args!("<redacted>"));
+                    } else {
+                        map.entry(&key, value);
+                    }
+                }
+                map.finish()
+            }
+        }
+        f.debug_struct("Session")
+            .field("data", &Redacted(&self.data))
+            .finish()
+    }
 }
 
 impl Session {
@@ -38,6 +73,12 @@ impl Session {
     /// assert_eq!(flask_session_cookie::Session::PERMANENT_KEY, "_permanent");
     /// ```
     pub const PERMANENT_KEY: &'static str = "_permanent";
+
+    /// Whether a session key holds a secret that `Debug` hides: Flask-WTF's raw
+    /// CSRF token (a key ending with `csrf_token`) or Flask-Login's `_id`.
+    fn is_secret_key(key: &str) -> bool {
+        key.ends_with("csrf_token") || key == "_id"
+    }
 
     /// The key Flask keeps flashed messages under: `_flashes`.
     ///

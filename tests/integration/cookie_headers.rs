@@ -57,7 +57,9 @@ fn attributes_in_werkzeug_order() {
 /// in the same order, with the same names and values.
 #[test]
 fn request_cookies_match_werkzeug() {
-    use flask_session_cookie::cookie::{find_request_cookie, request_cookies};
+    use flask_session_cookie::cookie::{
+        CookieHeaders, find_request_cookie, find_request_cookie_in, request_cookies,
+    };
     let data = crate::common::fixture("werkzeug_cookies.json");
     let mut checked = 0;
     for v in data["parse"].as_array().unwrap() {
@@ -86,6 +88,23 @@ fn request_cookies_match_werkzeug() {
             .map(|(_, v)| v.as_str());
         let found = find_request_cookie(headers.iter().map(Vec::as_slice), "session");
         assert_eq!(found.as_deref(), first, "{name}: the session cookie");
+        // Several headers read each on their own (Quart, HTTP/2).
+        if let Some(separate) = v["cookies_separate"].as_array() {
+            let first = separate
+                .iter()
+                .find(|p| p[0] == "session")
+                .map(|p| p[1].as_str().unwrap());
+            let found = find_request_cookie_in(
+                headers.iter().map(Vec::as_slice),
+                "session",
+                CookieHeaders::Separate,
+            );
+            assert_eq!(
+                found.as_deref(),
+                first,
+                "{name}: the session cookie, separate"
+            );
+        }
         checked += 1;
     }
     assert_eq!(checked, 333);

@@ -285,3 +285,30 @@ fn csrf_protect_matches_flask_wtf() {
     }
     assert_eq!(checked, 27);
 }
+
+/// A remember cookie whose digest holds non-ASCII characters: Flask-Login's
+/// `hmac.compare_digest` raises `TypeError` (500 on every request that loads the
+/// user); here it is a bad digest, so no user is restored (documented in the README).
+#[test]
+fn a_remember_cookie_with_a_non_ascii_digest_is_ignored() {
+    use flask_session_cookie::flask_login::{ClientInfo, FlaskLogin, LoginConfig, RememberSigner};
+    use flask_session_cookie::session::FlaskSession;
+    let signer = RememberSigner::new("dev-secret").unwrap();
+    let good = signer.encode("42");
+    let digest_len = good.len() - 3;
+    for bad in [
+        format!("42|{}", "é".repeat(64)),
+        format!("42|é{}", &good[4..]),
+    ] {
+        assert!(signer.decode(&bad).is_err(), "{bad}");
+        let login = FlaskLogin::new(
+            FlaskSession::detached(Session::new()),
+            std::sync::Arc::new(LoginConfig::new("dev-secret").unwrap()),
+            &ClientInfo::new(Some("127.0.0.1")),
+            Some(&bad),
+        );
+        assert_eq!(login.user_id(), None, "{bad}");
+    }
+    assert_eq!(digest_len, 128);
+    assert_eq!(signer.decode(&good).unwrap(), "42");
+}

@@ -78,3 +78,51 @@ fn errors_never_contain_keys() {
         assert_redacted("Error Debug", format!("{err:?}"));
     }
 }
+
+/// Security review round 2: the session's secret-bearing values (Flask-WTF's raw
+/// CSRF token, Flask-Login's `_id`) never show in `Debug` of `Session`,
+/// `FlaskSession` or `FlaskLogin`, while the other keys and values do.
+#[test]
+fn debug_of_sessions_and_logins_hides_csrf_tokens_and_identifiers() {
+    use flask_session_cookie::Session;
+    use flask_session_cookie::flask_login::{ClientInfo, FlaskLogin, LoginConfig, LoginOptions};
+    use flask_session_cookie::flask_wtf::CsrfConfig;
+    use flask_session_cookie::session::FlaskSession;
+
+    const RAW: &str = "51c0ae4e67ece03d97accfc9c90ac2a0e5868131";
+    let mut session = Session::new();
+    session.insert("cart", "visible-item");
+    session.insert("csrf_token", RAW);
+    session.insert("form-csrf_token", RAW);
+    let flask = FlaskSession::detached(session.clone());
+    // A login puts `_id` (the identifier) in the session; a CSRF token joins it.
+    let login = FlaskLogin::new(
+        flask.clone(),
+        std::sync::Arc::new(LoginConfig::new(KEY).unwrap()),
+        &ClientInfo::new(Some("203.0.113.9")).with_user_agent(Some(b"Mozilla/5.0")),
+        None,
+    );
+    login.login_user("42", LoginOptions::new());
+    let id = flask.get_as::<String>("_id").unwrap().unwrap();
+    let token = CsrfConfig::new(KEY)
+        .unwrap()
+        .generate_for(&flask, 0)
+        .unwrap();
+    for (what, debug) in [
+        ("Session", format!("{session:?}")),
+        ("Session (pretty)", format!("{session:#?}")),
+        ("FlaskSession", format!("{flask:?}")),
+        ("FlaskLogin", format!("{login:?}")),
+        ("FlaskLogin (pretty)", format!("{login:#?}")),
+    ] {
+        assert!(!debug.contains(RAW), "{what} shows the CSRF token: {debug}");
+        assert!(!debug.contains(&id), "{what} shows _id: {debug}");
+        assert!(
+            !debug.contains(&token),
+            "{what} shows the form token: {debug}"
+        );
+        assert!(debug.contains("visible-item"), "{what}: {debug}");
+        assert!(debug.contains("<redacted>"), "{what}: {debug}");
+        assert_redacted(what, debug);
+    }
+}

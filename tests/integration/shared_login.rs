@@ -11,6 +11,8 @@ use std::time::Instant;
 use crate::common::browser::Browser;
 use crate::common::live::{self, LiveFlask};
 use crate::common::rust_server::{Server, serve, serve_actix};
+use flask_session_cookie::cookie::CookieHeaders;
+use flask_session_cookie::layer::SessionCycle;
 use flask_session_cookie::session::FlaskSession;
 use flask_session_cookie::{SecretKeys, SessionCodec};
 use serde_json::Value as Json;
@@ -63,7 +65,7 @@ fn logout(session: &FlaskSession) -> &'static str {
     "logged out"
 }
 
-fn axum_app(keys: SecretKeys) -> axum::Router {
+fn axum_app(cycle: SessionCycle) -> axum::Router {
     use axum::extract::Query;
     use axum::routing::get;
     use flask_session_cookie::axum::SessionLayer;
@@ -79,20 +81,22 @@ fn axum_app(keys: SecretKeys) -> axum::Router {
             get(|s: FlaskSession| async move { remember(&s) }),
         )
         .route("/logout", get(|s: FlaskSession| async move { logout(&s) }))
-        .layer(SessionLayer::new(SessionCodec::new(keys).unwrap()))
+        .layer(SessionLayer::from_cycle(cycle))
 }
 
 fn start_rust(rust: Rust, keys: SecretKeys) -> Server {
+    start_rust_cycle(rust, SessionCycle::new(SessionCodec::new(keys).unwrap()))
+}
+
+fn start_rust_cycle(rust: Rust, cycle: SessionCycle) -> Server {
     match rust {
-        Rust::Axum => Server::Axum(serve(axum_app(keys))),
+        Rust::Axum => Server::Axum(serve(axum_app(cycle))),
         Rust::Actix => Server::Actix(serve_actix!(move || {
             use actix_web::web;
             use flask_session_cookie::actix::SessionMiddleware;
             type Q = web::Query<HashMap<String, String>>;
             actix_web::App::new()
-                .wrap(SessionMiddleware::new(
-                    SessionCodec::new(keys.clone()).unwrap(),
-                ))
+                .wrap(SessionMiddleware::from_cycle(cycle.clone()))
                 .route(
                     "/whoami",
                     web::get().to(|s: FlaskSession| async move { whoami(&s) }),
@@ -127,6 +131,82 @@ fn start_python(python: Python, secret: &str, fallbacks: &str) -> Option<LiveFla
         ],
         false,
     )
+}
+
+/// Two `Cookie` headers (`a=1`, then the session): Flask behind Werkzeug's server
+/// joins them with `,` and sees no session, Quart on Hypercorn reads each and sees
+/// it. The Rust services read them as Flask does by default, as Quart does with
+/// `CookieHeaders::Separate`; one header holding both is a session everywhere.
+#[test]
+fn two_cookie_headers_are_read_as_the_python_side_reads_them() {
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    let mut session = flask_session_cookie::Session::new();
+    session.insert("_user_id", "42");
+    let cookie = codec.encode(&session).unwrap();
+    let split = [
+        ("Cookie", "a=1".to_owned()),
+        ("Cookie", format!("session={cookie}")),
+    ];
+    let joined = [("Cookie", format!("a=1; session={cookie}"))];
+    let user_of = |port: u16, headers: &[(&str, String)]| -> String {
+        let mut wire =
+            "GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".to_owned();
+        for (k, v) in headers {
+            wire.push_str(&format!("{k}: {v}\r\n"));
+        }
+        wire.push_str("\r\n");
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        std::io::Write::write_all(&mut stream, wire.as_bytes()).unwrap();
+        let mut raw = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut raw).unwrap();
+        let body = raw.split_once("\r\n\r\n").unwrap().1.to_owned();
+        // The Python apps answer JSON with "user"; the Rust ones the id or "anonymous".
+        if body.starts_with('{') {
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            json["user"].as_str().unwrap_or("anonymous").to_owned()
+        } else {
+            body
+        }
+    };
+    for (python, how, sees_split) in [
+        (Python::Flask, CookieHeaders::Wsgi, "anonymous"),
+        (Python::Quart, CookieHeaders::Separate, "42"),
+    ] {
+        let Some(py) = start_python(python, "dev-secret", "") else {
+            return;
+        };
+        assert_eq!(user_of(py.port, &split), sees_split, "{python:?}");
+        assert_eq!(user_of(py.port, &joined), "42", "{python:?}");
+        for rust in RUSTS {
+            let cycle = SessionCycle::new(codec.clone()).with_cookie_headers(how);
+            let server = start_rust_cycle(rust, cycle);
+            assert_eq!(
+                user_of(server.port(), &split),
+                sees_split,
+                "{rust:?} beside {python:?}"
+            );
+            assert_eq!(
+                user_of(server.port(), &joined),
+                "42",
+                "{rust:?} beside {python:?}"
+            );
+        }
+    }
+    // HTTP/2 and later: split cookies are one list (RFC 9113), whatever the setting.
+    let cycle = SessionCycle::new(codec.clone());
+    let headers = [b"a=1".to_vec(), format!("session={cookie}").into_bytes()];
+    for (http2, seen) in [(false, None), (true, Some("42".to_owned()))] {
+        let mut request = flask_session_cookie::layer::RequestInfo::new().with_http2(http2);
+        for h in &headers {
+            request = request.with_cookie_header(h);
+        }
+        let opened = cycle.open_request_at(&request, codec.now()).unwrap();
+        assert_eq!(
+            opened.session.get_as::<String>("_user_id").unwrap(),
+            seen,
+            "http2 {http2}"
+        );
+    }
 }
 
 #[test]
