@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::request::{find_request_cookie, request_cookies};
+use super::request::{CookieHeaders, find_request_cookie_in, request_cookies};
 use crate::error::{Error, Result};
 
 /// The input forms [`find_cookie`] recognises.
@@ -62,7 +62,9 @@ pub struct FoundCookie<'a> {
 ///   sends it back;
 /// - an HTTP request or response (several lines; `curl -v`'s `>` / `<` prefixes are
 ///   allowed): the **last** `Set-Cookie` of that name wins, as in a browser; with none,
-///   the `Cookie` lines are joined as Werkzeug joins them and the first wins.
+///   each `Cookie` line is read on its own (a capture may be HTTP/2, whose clients
+///   split cookies over several) and the first cookie of the name wins
+///   ([`CookieHeaders::Separate`](super::CookieHeaders::Separate)).
 ///
 /// Errors: [`Malformed`](crate::ErrorKind::Malformed) when the text is empty or has no
 /// cookie of that name; the message says which form the text was read as and which
@@ -131,7 +133,9 @@ pub fn find_cookie<'a>(text: &'a str, name: &str) -> Result<FoundCookie<'a>> {
             } else {
                 headers.cookie.iter().map(|l| l.as_bytes()).collect()
             };
-            find_request_cookie(cookie_lines, name)
+            // A pasted message may be an HTTP/2 capture with its cookies split over
+            // several headers: each is read on its own, the first cookie winning.
+            find_request_cookie_in(cookie_lines, name, CookieHeaders::Separate)
         });
     match found {
         Some(value) => Ok(FoundCookie { value, form }),
