@@ -57,7 +57,7 @@ pub struct FoundCookie<'a> {
 ///
 /// - a bare value (no `=`): the value itself, trimmed;
 /// - `name=value` pairs or a `Cookie:` line: the first cookie of that name, by
-///   Werkzeug's rules ([`find_request_cookie`]);
+///   Werkzeug's rules ([`find_request_cookie`](super::find_request_cookie));
 /// - a `Set-Cookie:` line: its cookie, unquoted as Flask reads it when the browser
 ///   sends it back;
 /// - an HTTP request or response (several lines; `curl -v`'s `>` / `<` prefixes are
