@@ -75,8 +75,9 @@ pub enum CookieHeaders {
 /// ```
 /// use flask_session_cookie::cookie::find_request_cookie;
 ///
-/// let headers: [&[u8]; 2] = [b"a=1; session=\"first\"", b"session=second"];
-/// assert_eq!(find_request_cookie(headers, "session").as_deref(), Some("first"));
+/// // Joined, "session=first,session=second": one cookie, as Werkzeug reads it.
+/// let headers: [&[u8]; 2] = [b"a=1; session=first", b"session=second"];
+/// assert_eq!(find_request_cookie(headers, "session").as_deref(), Some("first,session=second"));
 /// let headers: [&[u8]; 2] = [b"a=1", b"session=second"];
 /// assert_eq!(find_request_cookie(headers, "session"), None);
 /// assert_eq!(find_request_cookie([&b"session; session=x"[..]], "session").as_deref(), Some(""));

@@ -151,17 +151,39 @@ impl<'v> Writer<'_> {
                 self.out.push_str(u.simple().encode_lower(&mut buf));
                 self.out.push_str("\"}");
             }
-            Value::DateTime(dt) => {
+            Value::DateTime(_) | Value::NaiveDateTime(_) => {
                 if !tagged {
                     return Err(Error::unencodable(
                         "a datetime cannot be written as plain JSON (Python raises TypeError)",
                     ));
                 }
+                // Werkzeug's http_date takes a naive datetime as UTC, as Flask does.
+                let dt = match value {
+                    Value::NaiveDateTime(naive) => naive.assume_utc(),
+                    Value::DateTime(dt) => *dt,
+                    _ => return Ok(()),
+                };
                 self.depth_check(depth)?;
                 self.open_tag(TAG_DATETIME);
                 self.out.push('"');
-                python::push_http_date(*dt, self.out)?;
+                python::push_http_date(dt, self.out)?;
                 self.out.push_str("\"}");
+            }
+            Value::Date(date) => {
+                if !tagged {
+                    return Err(Error::unencodable(
+                        "a date cannot be written as plain JSON (Python raises TypeError)",
+                    ));
+                }
+                // Flask's JSON provider writes a date as its HTTP date, untagged.
+                self.out.push('"');
+                python::push_http_date(date.midnight().assume_utc(), self.out)?;
+                self.out.push('"');
+            }
+            Value::Set(_) => {
+                return Err(Error::unencodable(
+                    "a set cannot be written as JSON (Python raises TypeError)",
+                ));
             }
         }
         Ok(())
@@ -219,7 +241,7 @@ impl<'v> Writer<'_> {
         self.out.push('{');
         tasks.push(Task::Literal("}"));
         let n = d.len();
-        for (i, (k, v)) in d.iter().rev().enumerate() {
+        for (i, (k, v)) in d.iter_sorted().rev().enumerate() {
             tasks.push(Task::Value(v, depth + 1));
             tasks.push(Task::Key(k));
             if i + 1 < n {

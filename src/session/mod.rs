@@ -182,14 +182,15 @@ impl Session {
         self.data.clear();
     }
 
-    /// The keys and values, in key order.
+    /// The keys and values, in insertion order (as Python's `dict` keeps them; a
+    /// session read from Flask's cookie arrives in key order, as Flask writes it).
     ///
     /// ```
     /// let mut s = flask_session_cookie::Session::new();
     /// s.insert("b", 2);
     /// s.insert("a", 1);
     /// let keys: Vec<&str> = s.iter().map(|(k, _)| k).collect();
-    /// assert_eq!(keys, ["a", "b"]);
+    /// assert_eq!(keys, ["b", "a"]);
     /// ```
     pub fn iter(&self) -> DictIter<'_> {
         self.data.iter()
@@ -385,7 +386,7 @@ impl<'a> IntoIterator for &'a Session {
 }
 
 impl Serialize for Session {
-    /// The session as a map, in key order; see [`Value`]'s `Serialize`.
+    /// The session as a map, in insertion order; see [`Value`]'s `Serialize`.
     ///
     /// ```
     /// let session: flask_session_cookie::Session = [("user_id", 42)].into_iter().collect();

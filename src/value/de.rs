@@ -146,7 +146,9 @@ impl Value {
             Value::Dict(_) => de::Unexpected::Map,
             Value::Bytes(b) => de::Unexpected::Bytes(b),
             Value::Uuid(_) => de::Unexpected::Other("UUID"),
-            Value::DateTime(_) => de::Unexpected::Other("datetime"),
+            Value::DateTime(_) | Value::NaiveDateTime(_) => de::Unexpected::Other("datetime"),
+            Value::Date(_) => de::Unexpected::Other("date"),
+            Value::Set(_) => de::Unexpected::Other("set"),
         }
     }
 
@@ -298,6 +300,8 @@ impl<'de> de::Deserializer<'de> for &'de Value {
             Value::Bytes(b) => visitor.visit_borrowed_bytes(b),
             Value::Uuid(u) => visitor.visit_string(hyphenated(u)),
             Value::DateTime(dt) => visitor.visit_string(rfc3339(dt)?),
+            Value::NaiveDateTime(_) | Value::Date(_) => visitor.visit_string(isoformat(self)),
+            Value::Set(items) => visit_seq(items, visitor),
         }
     }
 
@@ -444,6 +448,17 @@ impl<'de> IntoDeserializer<'de, Error> for &'de Value {
     fn into_deserializer(self) -> &'de Value {
         self
     }
+}
+
+/// `isoformat()` of a naive datetime or a date (empty for other values).
+pub(crate) fn isoformat(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::NaiveDateTime(dt) => crate::python::push_isoformat(*dt, false, &mut out),
+        Value::Date(d) => crate::python::push_isoformat(d.midnight(), true, &mut out),
+        _ => {}
+    }
+    out
 }
 
 fn rfc3339(dt: &OffsetDateTime) -> Result<String> {

@@ -26,17 +26,20 @@ mod int;
 mod repr;
 mod ser;
 
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 pub use de::from_value;
 pub(crate) use de::{KeyDeserializer, visit_scalar, wants_lossless};
 pub(crate) use dict::Key;
-pub use dict::{Dict, DictIntoIter, DictIter};
+pub use dict::{Dict, DictIntoIter, DictIter, SortedIter};
 pub use int::{Int, ParseIntError};
 pub use ser::to_value;
 
-/// A Python value as Flask's tagged JSON carries it.
+/// A Python value as Flask's tagged JSON carries it, and the few more that
+/// server-side sessions carry (msgpack, pickles): naive datetimes, dates and sets.
+///
+/// Marked `#[non_exhaustive]`: match it with a wildcard arm.
 ///
 /// ```
 /// use flask_session_cookie::{Int, Value};
@@ -46,6 +49,7 @@ pub use ser::to_value;
 /// assert_eq!(Value::from(42).as_int(), Some(&Int::from(42)));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// `None` (JSON `null`).
     None,
@@ -71,6 +75,17 @@ pub enum Value {
     Uuid(Uuid),
     /// `datetime.datetime` (tag ` d`). Flask writes it to the second, in UTC.
     DateTime(OffsetDateTime),
+    /// A naive `datetime.datetime` (no time zone), as a pickled session holds it;
+    /// Flask's tagged JSON cannot say it.
+    NaiveDateTime(PrimitiveDateTime),
+    /// `datetime.date`, as a pickled session holds it; Flask's tagged JSON cannot
+    /// say it.
+    Date(Date),
+    /// `set`, its members in the order the pickle holds them. A set of strings has no
+    /// order Python reproduces (it depends on the per-process hash seed), so Python's
+    /// `repr()` of it may list them otherwise; msgpack and msgspec's JSON write a set
+    /// as an array.
+    Set(Vec<Value>),
 }
 
 impl Value {
@@ -92,12 +107,13 @@ impl Value {
             Value::List(v) | Value::Tuple(v) => !v.is_empty(),
             Value::Dict(d) => !d.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
-            Value::Uuid(_) | Value::DateTime(_) => true,
+            Value::Set(v) => !v.is_empty(),
+            Value::Uuid(_) | Value::DateTime(_) | Value::NaiveDateTime(_) | Value::Date(_) => true,
         }
     }
 
     /// The Python type name: `NoneType`, `bool`, `int`, `float`, `str`, `list`,
-    /// `tuple`, `dict`, `bytes`, `Markup`, `UUID` or `datetime`.
+    /// `tuple`, `dict`, `bytes`, `Markup`, `UUID`, `datetime`, `date` or `set`.
     ///
     /// ```
     /// assert_eq!(flask_session_cookie::Value::None.type_name(), "NoneType");
@@ -115,7 +131,9 @@ impl Value {
             Value::Bytes(_) => "bytes",
             Value::Markup(_) => "Markup",
             Value::Uuid(_) => "UUID",
-            Value::DateTime(_) => "datetime",
+            Value::DateTime(_) | Value::NaiveDateTime(_) => "datetime",
+            Value::Date(_) => "date",
+            Value::Set(_) => "set",
         }
     }
 
@@ -212,7 +230,8 @@ impl Value {
     }
 
     /// Equality that treats NaN as equal to NaN and tells 0.0 from -0.0: the
-    /// equality a round trip through a cookie preserves.
+    /// equality a round trip through a cookie preserves. Dicts compare as Python's
+    /// do (the same keys, in any order); sets in their order.
     ///
     /// ```
     /// use flask_session_cookie::Value;
@@ -224,14 +243,15 @@ impl Value {
             (Value::Float(a), Value::Float(b)) => {
                 a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
             }
-            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => {
+            (Value::List(a), Value::List(b))
+            | (Value::Tuple(a), Value::Tuple(b))
+            | (Value::Set(a), Value::Set(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
             }
             (Value::Dict(a), Value::Dict(b)) => {
                 a.len() == b.len()
                     && a.iter()
-                        .zip(b)
-                        .all(|((ka, va), (kb, vb))| ka == kb && va.same_as(vb))
+                        .all(|(k, va)| b.get(k).is_some_and(|vb| va.same_as(vb)))
             }
             _ => self == other,
         }

@@ -117,6 +117,13 @@ fn write_scalar_or_open<'a>(
         }
         Value::Uuid(u) => write!(f, "UUID('{}')", u.hyphenated())?,
         Value::DateTime(dt) => python::push_datetime_repr(*dt, f)?,
+        Value::NaiveDateTime(dt) => python::push_naive_datetime_repr(*dt, f)?,
+        Value::Date(d) => python::push_date_repr(*d, f)?,
+        Value::Set(items) if items.is_empty() => f.write_str("set()")?,
+        Value::Set(items) => {
+            f.write_char('{')?;
+            return Ok(Some(open(Rest::Seq(items.iter(), "}"))));
+        }
         Value::List(items) => {
             f.write_char('[')?;
             return Ok(Some(open(Rest::Seq(items.iter(), "]"))));
@@ -158,6 +165,20 @@ mod tests {
             (Value::Float(f64::NEG_INFINITY), "-inf"),
             (Value::Markup("<b>".into()), "Markup('<b>')"),
             (Value::Dict(Dict::new()), "{}"),
+            (Value::Set(vec![]), "set()"),
+            (Value::Set(vec![1.into(), 2.into()]), "{1, 2}"),
+            (
+                Value::NaiveDateTime(time::macros::datetime!(2024-01-02 03:04:05.000120)),
+                "datetime.datetime(2024, 1, 2, 3, 4, 5, 120)",
+            ),
+            (
+                Value::NaiveDateTime(time::macros::datetime!(2024-01-02 03:04)),
+                "datetime.datetime(2024, 1, 2, 3, 4)",
+            ),
+            (
+                Value::Date(time::macros::date!(2024 - 01 - 02)),
+                "datetime.date(2024, 1, 2)",
+            ),
             (
                 Value::DateTime(time::macros::datetime!(2024-01-02 03:04:00 UTC)),
                 "datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.timezone.utc)",

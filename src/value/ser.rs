@@ -374,7 +374,8 @@ pub(super) fn serde_int(i: &Int) -> Option<SerdeInt> {
 
 impl Serialize for Value {
     /// Serializes the tree so that [`to_value`] gives it back unchanged (tuples,
-    /// bytes, Markup, UUIDs and datetimes keep their type). With other serializers
+    /// bytes, Markup, UUIDs and aware datetimes keep their type; naive datetimes and
+    /// dates become their `isoformat()` text, sets lists). With other serializers
     /// (`serde_json`), tuples become arrays, Markup and UUIDs strings and datetimes
     /// RFC 3339 strings.
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -411,12 +412,18 @@ impl Serialize for Value {
                 let text = dt.format(&Rfc3339).map_err(ser::Error::custom)?;
                 serializer.serialize_newtype_struct(DATETIME_TOKEN, &text)
             }
+            // No serde form keeps these: naive datetimes and dates as their
+            // `isoformat()`, sets as sequences.
+            Value::NaiveDateTime(_) | Value::Date(_) => {
+                serializer.serialize_str(&super::de::isoformat(self))
+            }
+            Value::Set(items) => serializer.collect_seq(items),
         }
     }
 }
 
 impl Serialize for Dict {
-    /// A map of the entries, in key order; see [`Value`]'s `Serialize`.
+    /// A map of the entries, in insertion order; see [`Value`]'s `Serialize`.
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
     }

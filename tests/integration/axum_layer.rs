@@ -259,11 +259,15 @@ async fn cookie_header_is_read_as_werkzeug_reads_it() {
             vec![[b"tracker=caf\xe9; ".as_slice(), good.as_bytes()].concat()],
             "7",
         ),
+        // Two headers: a WSGI server joins them with ',' before Flask reads them
+        // (measured with Werkzeug 3.1.9 and gunicorn 27.0.1), so the first session
+        // value runs on into the second header: no session, as in Flask.
         (
             vec![good.clone().into_bytes(), other.clone().into_bytes()],
-            "7",
+            "none",
         ),
-        (vec![b"a=1".to_vec(), other.clone().into_bytes()], "8"),
+        // Likewise `a=1`,`session=…`: cookie `a` is "1,session=…" (the case).
+        (vec![b"a=1".to_vec(), other.clone().into_bytes()], "none"),
         (vec![format!("session; {good}").into_bytes()], "none"),
         // An unterminated quote is text Werkzeug skips up to the next `;`.
         (

@@ -87,8 +87,17 @@ fn session_from_pairs_in_descending_order_is_built_once() {
     assert_eq!(session.len(), 6_121);
     assert_eq!(session.get("k00000"), Some(&Value::from("last")));
     assert_eq!(session.get("k06120"), Some(&Value::from(6_120)));
+    // Insertion order, as Python's dict keeps it; the repeated key keeps its place.
     let keys: Vec<&str> = session.iter().map(|(k, _)| k).take(2).collect();
-    assert_eq!(keys, ["k00000", "k00001"]);
+    assert_eq!(keys, ["k06120", "k06119"]);
+    assert_eq!(session.iter().next_back().map(|(k, _)| k), Some("k00000"));
+    let sorted: Vec<&str> = session
+        .as_dict()
+        .iter_sorted()
+        .map(|(k, _)| k)
+        .take(2)
+        .collect();
+    assert_eq!(sorted, ["k00000", "k00001"]);
 }
 
 #[test]
