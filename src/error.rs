@@ -82,6 +82,14 @@ pub enum PayloadStage {
     NotADict,
     /// The value does not fit the requested Rust type (typed decoding).
     Type,
+    /// A stored value is not msgpack as msgspec reads it.
+    Msgpack,
+    /// A stored value is not a pickle this crate reads (or holds a global it does not
+    /// recognise).
+    Pickle,
+    /// A stored value holds what a session cannot (a dict key that is not a `str`, a
+    /// msgpack extension type msgspec does not turn into a value).
+    Value,
 }
 
 /// Which limit was exceeded.
@@ -98,6 +106,9 @@ pub enum Limit {
     IntegerDigits,
     /// The payload holds more values than [`Limits::max_items`](crate::Limits::max_items).
     Items,
+    /// A stored session value is longer than
+    /// [`Limits::max_stored_len`](crate::Limits::max_stored_len).
+    StoredLength,
 }
 
 impl PayloadStage {
@@ -110,6 +121,9 @@ impl PayloadStage {
             PayloadStage::Tag => "tag",
             PayloadStage::NotADict => "not a dict",
             PayloadStage::Type => "type",
+            PayloadStage::Msgpack => "msgpack",
+            PayloadStage::Pickle => "pickle",
+            PayloadStage::Value => "value",
         }
     }
 }
@@ -122,6 +136,7 @@ impl Limit {
             Limit::Depth => "nesting depth",
             Limit::IntegerDigits => "integer digits",
             Limit::Items => "values",
+            Limit::StoredLength => "stored value length",
         }
     }
 }

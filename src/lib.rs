@@ -76,6 +76,7 @@ pub mod itsdangerous;
 pub mod json;
 pub mod layer;
 mod limits;
+pub mod msgspec;
 mod python;
 pub mod session;
 pub mod tags;

@@ -21,6 +21,7 @@ pub struct Limits {
     max_depth: usize,
     max_int_digits: usize,
     max_items: usize,
+    max_stored_len: usize,
 }
 
 impl Default for Limits {
@@ -47,6 +48,15 @@ impl Limits {
     pub const DEFAULT_MAX_INT_DIGITS: usize = 4300;
     /// Default [`max_items`](Limits::max_items): 10,000 values.
     pub const DEFAULT_MAX_ITEMS: usize = 10_000;
+    /// Default [`max_stored_len`](Limits::max_stored_len): 1 MiB. A server-side
+    /// session is not bound by a browser's 4 KB; those seen in practice hold a login,
+    /// a CSRF token, flashes and a cart, a few KB. 1 MiB leaves room for a hundred
+    /// times that while bounding what one hostile or corrupted value can cost
+    /// (Redis itself takes values up to 512 MB).
+    pub const DEFAULT_MAX_STORED_LEN: usize = 1024 * 1024;
+    /// [`max_items`](Limits::max_items) in [`server_side`](Limits::server_side):
+    /// 100,000 values, the tenfold of a cookie's, for values up to 1 MiB.
+    pub const SERVER_SIDE_MAX_ITEMS: usize = 100_000;
 
     /// The defaults listed on the constants above.
     ///
@@ -61,7 +71,43 @@ impl Limits {
             max_depth: Self::DEFAULT_MAX_DEPTH,
             max_int_digits: Self::DEFAULT_MAX_INT_DIGITS,
             max_items: Self::DEFAULT_MAX_ITEMS,
+            max_stored_len: Self::DEFAULT_MAX_STORED_LEN,
         }
+    }
+
+    /// The limits for server-side session values (Flask-Session, Quart-Session):
+    /// the defaults, with [`SERVER_SIDE_MAX_ITEMS`](Limits::SERVER_SIDE_MAX_ITEMS)
+    /// values. A stored value longer than [`max_stored_len`](Limits::max_stored_len)
+    /// is refused before it is parsed.
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::server_side();
+    /// assert_eq!((limits.max_stored_len(), limits.max_items()), (1 << 20, 100_000));
+    /// ```
+    pub const fn server_side() -> Self {
+        Limits::new().with_max_items(Self::SERVER_SIDE_MAX_ITEMS)
+    }
+
+    /// Longest server-side session value read, in bytes; checked before parsing.
+    /// Default: [`DEFAULT_MAX_STORED_LEN`](Limits::DEFAULT_MAX_STORED_LEN).
+    ///
+    /// ```
+    /// let limits = flask_session_cookie::Limits::server_side().with_max_stored_len(64 << 10);
+    /// assert_eq!(limits.max_stored_len(), 64 << 10);
+    /// ```
+    #[must_use]
+    pub const fn with_max_stored_len(mut self, bytes: usize) -> Self {
+        self.max_stored_len = bytes;
+        self
+    }
+
+    /// See [`with_max_stored_len`](Limits::with_max_stored_len).
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::Limits::new().max_stored_len(), 1 << 20);
+    /// ```
+    pub const fn max_stored_len(&self) -> usize {
+        self.max_stored_len
     }
 
     /// Longest cookie or token text accepted, in bytes; checked before any hashing.

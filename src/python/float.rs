@@ -8,6 +8,37 @@ use std::fmt::Write as _;
 /// exponent form below 1e-4 and from 1e16 on), with the given words for NaN and
 /// infinity (`NaN`/`Infinity` in JSON, `nan`/`inf` for `str()`).
 pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
+    push_float_with(f, out, nan, inf, Style::PYTHON);
+}
+
+/// Writes a finite float as msgspec's JSON encoder does: Python's digits, fixed
+/// notation for decimal exponents from -5 to 15, else `1e-6` / `1.5e16` (no `+`, no
+/// zero padding). NaN and infinities are the caller's (msgspec writes `null`).
+pub(crate) fn push_float_msgspec(f: f64, out: &mut String) {
+    push_float_with(f, out, "null", "null", Style::MSGSPEC);
+}
+
+/// Where a float's text switches to exponent form, and how the exponent is written.
+#[derive(Clone, Copy)]
+struct Style {
+    /// The smallest decimal exponent written in fixed notation (up to 15).
+    min_fixed: i32,
+    /// Python writes `e+16` and `e-05`; msgspec `e16` and `e-5`.
+    python_exponent: bool,
+}
+
+impl Style {
+    const PYTHON: Style = Style {
+        min_fixed: -4,
+        python_exponent: true,
+    };
+    const MSGSPEC: Style = Style {
+        min_fixed: -5,
+        python_exponent: false,
+    };
+}
+
+fn push_float_with(f: f64, out: &mut String, nan: &str, inf: &str, style: Style) {
     if f.is_nan() {
         out.push_str(nan);
         return;
@@ -54,7 +85,7 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
     if negative {
         out.push('-');
     }
-    if (-4..16).contains(&exp) {
+    if (style.min_fixed..16).contains(&exp) {
         if exp >= 0 {
             let int_len = usize::try_from(exp).unwrap_or(0) + 1;
             if digits.len() <= int_len {
@@ -83,12 +114,16 @@ pub(crate) fn push_float(f: f64, out: &mut String, nan: &str, inf: &str) {
             out.push('.');
             out.push_str(rest);
         }
-        let _ = write!(
-            out,
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.unsigned_abs()
-        );
+        if style.python_exponent {
+            let _ = write!(
+                out,
+                "e{}{:02}",
+                if exp < 0 { '-' } else { '+' },
+                exp.unsigned_abs()
+            );
+        } else {
+            let _ = write!(out, "e{exp}");
+        }
     }
 }
 
@@ -106,4 +141,36 @@ fn exponent<const N: usize>(sci: &StackText<N>) -> &str {
         .position(|b| b == b'e')
         .map_or(text.len(), |i| i + 1);
     text.get(at..).unwrap_or("0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn msgspec_float_text() {
+        // Measured with msgspec 0.23's JSON encoder.
+        for (f, want) in [
+            (0.1, "0.1"),
+            (1e300, "1e300"),
+            (1e16, "1e16"),
+            (1e15, "1000000000000000.0"),
+            (1e-7, "1e-7"),
+            (1e-6, "1e-6"),
+            (1.234e-6, "1.234e-6"),
+            (1e-5, "0.00001"),
+            (1.5e-5, "0.000015"),
+            (0.0001, "0.0001"),
+            (-0.0, "-0.0"),
+            (5e-324, "5e-324"),
+            (1.2345678901234568e17, "1.2345678901234568e17"),
+            (100.0, "100.0"),
+            (-1e-5, "-0.00001"),
+            (2.2250738585072014e-308, "2.2250738585072014e-308"),
+        ] {
+            let mut out = String::new();
+            push_float_msgspec(f, &mut out);
+            assert_eq!(out, want, "{f:e}");
+        }
+    }
 }

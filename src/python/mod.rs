@@ -12,7 +12,7 @@ mod repr;
 mod uuid;
 
 pub(crate) use base64::{b64decode, b64encode};
-pub(crate) use float::push_float;
+pub(crate) use float::{push_float, push_float_msgspec};
 pub(crate) use http_date::{parse_http_date, push_http_date};
 pub(crate) use literal::{
     parse_bytes_literal, parse_lower_hex, push_bytes_repr, push_hex, push_str_repr,

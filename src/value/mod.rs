@@ -30,6 +30,7 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 pub use de::from_value;
+pub(crate) use de::isoformat;
 pub(crate) use de::{KeyDeserializer, visit_scalar, wants_lossless};
 pub(crate) use dict::Key;
 pub use dict::{Dict, DictIntoIter, DictIter, SortedIter};
