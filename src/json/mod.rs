@@ -28,7 +28,11 @@ pub(crate) use stream::{from_text, from_text_with};
 ///   `ensure_ascii=False`; tuples are written as lists, bytes, UUIDs and datetimes
 ///   cannot be written.
 ///
-/// Both write `NaN`, `Infinity`, `-Infinity` as Python does, and keys in sorted order.
+/// * [`JsonFormat::quart`]: the same serializer outside a Flask app, as Quart and
+///   Quart-Session use it — type tags, keys in insertion order, `ensure_ascii=True`.
+///
+/// All write `NaN`, `Infinity`, `-Infinity` as Python does; `flask` and `plain` write
+/// keys in sorted order ([`with_sort_keys`](JsonFormat::with_sort_keys)).
 ///
 /// ```
 /// use flask_session_cookie::json::JsonFormat;
@@ -45,6 +49,7 @@ pub(crate) use stream::{from_text, from_text_with};
 pub struct JsonFormat {
     tagged: bool,
     ensure_ascii: bool,
+    sort_keys: bool,
 }
 
 impl JsonFormat {
@@ -58,7 +63,49 @@ impl JsonFormat {
         JsonFormat {
             tagged: true,
             ensure_ascii: true,
+            sort_keys: true,
         }
+    }
+
+    /// Flask's `TaggedJSONSerializer` outside a Flask app (no `current_app.json`),
+    /// as Quart's cookie sessions and Quart-Session's stored values are written: type
+    /// tags, `ensure_ascii=True`, keys in insertion order.
+    ///
+    /// ```
+    /// use flask_session_cookie::{json::JsonFormat, Dict, Limits, Value};
+    /// let d: Dict = [("b", 1), ("a", 2)].into_iter().collect();
+    /// let text = JsonFormat::quart().dumps(&Value::Dict(d), &Limits::new())?;
+    /// assert_eq!(text, r#"{"b":1,"a":2}"#);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub const fn quart() -> Self {
+        JsonFormat {
+            tagged: true,
+            ensure_ascii: true,
+            sort_keys: false,
+        }
+    }
+
+    /// Whether dict keys are written sorted (`sort_keys=True`) or in insertion
+    /// order.
+    ///
+    /// ```
+    /// use flask_session_cookie::json::JsonFormat;
+    /// assert!(!JsonFormat::flask().with_sort_keys(false).sort_keys());
+    /// ```
+    #[must_use]
+    pub const fn with_sort_keys(mut self, sort_keys: bool) -> Self {
+        self.sort_keys = sort_keys;
+        self
+    }
+
+    /// Whether dict keys are written sorted.
+    ///
+    /// ```
+    /// assert!(flask_session_cookie::json::JsonFormat::flask().sort_keys());
+    /// ```
+    pub const fn sort_keys(&self) -> bool {
+        self.sort_keys
     }
 
     /// itsdangerous' default JSON: tags off, `ensure_ascii` off.
@@ -71,6 +118,7 @@ impl JsonFormat {
         JsonFormat {
             tagged: false,
             ensure_ascii: false,
+            sort_keys: true,
         }
     }
 

@@ -241,11 +241,20 @@ impl<'v> Writer<'_> {
         self.out.push('{');
         tasks.push(Task::Literal("}"));
         let n = d.len();
-        for (i, (k, v)) in d.iter_sorted().rev().enumerate() {
+        let mut push = |i: usize, k: &'v str, v: &'v Value| {
             tasks.push(Task::Value(v, depth + 1));
             tasks.push(Task::Key(k));
             if i + 1 < n {
                 tasks.push(Task::Literal(","));
+            }
+        };
+        if self.format.sort_keys() {
+            for (i, (k, v)) in d.iter_sorted().rev().enumerate() {
+                push(i, k, v);
+            }
+        } else {
+            for (i, (k, v)) in d.iter().rev().enumerate() {
+                push(i, k, v);
             }
         }
         Ok(())

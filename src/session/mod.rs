@@ -182,6 +182,43 @@ impl Session {
         self.data.clear();
     }
 
+    /// Flask-Session's `session.clear()`: every key goes but `_permanent`, which
+    /// keeps its value, or becomes `False` when it was absent (Flask-Session 0.8 sets
+    /// it either way).
+    ///
+    /// ```
+    /// use flask_session_cookie::{Session, Value};
+    /// let mut s = Session::new();
+    /// s.insert("_user_id", "1");
+    /// s.clear_keeping_permanent();
+    /// assert_eq!(s.get("_permanent"), Some(&Value::Bool(false)));
+    /// assert!(s.is_empty_server_side());
+    /// ```
+    pub fn clear_keeping_permanent(&mut self) {
+        let permanent = self
+            .data
+            .remove(Self::PERMANENT_KEY)
+            .unwrap_or(Value::Bool(false));
+        self.data.clear();
+        self.data.insert(Self::PERMANENT_KEY, permanent);
+    }
+
+    /// Flask-Session's truth test (`ServerSideSession.__bool__`), which Flask-Login's
+    /// `if sess` uses too: a session holding nothing, or only `_permanent`, counts as
+    /// empty (it is deleted rather than saved).
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::Session::new();
+    /// s.set_permanent(true);
+    /// assert!(s.is_empty_server_side() && !s.is_empty());
+    /// s.insert("x", 1);
+    /// assert!(!s.is_empty_server_side());
+    /// ```
+    pub fn is_empty_server_side(&self) -> bool {
+        self.data.is_empty()
+            || (self.data.len() == 1 && self.data.contains_key(Self::PERMANENT_KEY))
+    }
+
     /// The keys and values, in insertion order (as Python's `dict` keeps them; a
     /// session read from Flask's cookie arrives in key order, as Flask writes it).
     ///
