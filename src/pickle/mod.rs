@@ -4,7 +4,8 @@
 //! by name — `datetime.datetime` (naive and aware), `datetime.date`,
 //! `datetime.timedelta` and `datetime.timezone` (for aware datetimes), `uuid.UUID`,
 //! `markupsafe.Markup`, `set`, and the helpers protocols 0–2 use
-//! (`_codecs.encode` for bytes, `copyreg._reconstructor`, `object`, `str`) — and any
+//! (`_codecs.encode` and `bytes()` for bytes, `copyreg._reconstructor`, `object`,
+//! `str`) — and any
 //! other global is an error naming `module.name`.
 //!
 //! Objects live in an arena while the pickle runs, so that a container memoized

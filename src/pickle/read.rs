@@ -25,6 +25,8 @@ enum Global {
     Reconstructor,
     Object,
     Str,
+    /// `bytes()`: protocols 0–2 write an empty `bytes` as a call of it.
+    Bytes,
 }
 
 fn global(module: &str, name: &str) -> Result<Global> {
@@ -41,6 +43,7 @@ fn global(module: &str, name: &str) -> Result<Global> {
         ("copyreg" | "copy_reg", "_reconstructor") => Global::Reconstructor,
         ("builtins" | "__builtin__", "object") => Global::Object,
         ("builtins" | "__builtin__", "str" | "unicode") => Global::Str,
+        ("builtins" | "__builtin__", "bytes") => Global::Bytes,
         _ => {
             return Err(bad(format!(
                 "the pickle names the global {module}.{name}, which a session does not hold; \
@@ -700,6 +703,7 @@ impl<'a> Machine<'a> {
                     .map(|b| Obj::Value(Value::Bytes(b)))
             }
             (Global::Set, 0) => Ok(Obj::Set(Vec::new())),
+            (Global::Bytes, 0) => Ok(Obj::Value(Value::Bytes(Vec::new()))),
             (Global::Set, 1) => match self.obj(arg(0)?)? {
                 Obj::List(items) | Obj::Tuple(items) | Obj::Set(items) => {
                     Ok(Obj::Set(items.clone()))

@@ -39,6 +39,7 @@ mod quickstart;
 #[allow(dead_code)]
 mod quickstart_example;
 mod secrets;
+mod server_side_values;
 #[cfg(all(feature = "axum", feature = "actix"))]
 mod shared_login;
 mod typed;

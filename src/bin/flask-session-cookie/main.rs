@@ -13,6 +13,7 @@
 
 mod crack;
 mod extensions;
+mod store;
 
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
@@ -62,6 +63,10 @@ enum Command {
     /// "unsign").
     #[command(alias = "unsign")]
     Crack(crack::CrackArgs),
+    /// Server-side sessions (Flask-Session, Quart-Session): stored values and
+    /// signed ids.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
 }
 
 /// The app's SECRET_KEY.
@@ -83,12 +88,12 @@ pub(crate) struct SecretArgs {
     /// Take --secret and --fallback as text even when they look like a Python bytes
     /// literal.
     #[arg(long)]
-    no_literal_eval: bool,
+    pub(crate) no_literal_eval: bool,
 }
 
 /// A key given as text: a Python bytes literal stands for its bytes (unless
 /// `--no-literal-eval`), anything else is a `str` key.
-fn text_key(text: &str, no_literal_eval: bool) -> SecretKey {
+pub(crate) fn text_key(text: &str, no_literal_eval: bool) -> SecretKey {
     if !no_literal_eval && let Ok(key) = SecretKey::from_python_literal(text) {
         return key;
     }
@@ -149,6 +154,8 @@ pub(crate) enum OutputFormat {
     Json,
     /// Exactly the tagged JSON Flask's serializer dumps, one line.
     Tagged,
+    /// Python's repr() of the session dict Flask loads, one line.
+    Repr,
 }
 
 #[derive(Args)]
@@ -239,6 +246,7 @@ fn main() -> ExitCode {
         Command::LoginId(args) => extensions::login_id(args),
         Command::Csrf(command) => extensions::csrf(command),
         Command::Crack(args) => crack::crack(args),
+        Command::Store(command) => store::store(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -532,24 +540,49 @@ pub(crate) fn render_session(
             .with_ensure_ascii(false)
             .dumps(&to_plain(&value), &limits)?,
         OutputFormat::Pretty => pretty(dict, header),
+        OutputFormat::Repr => value.to_string(),
     };
     Ok(text)
 }
 
 /// Plain JSON types only, for `--format json`.
-fn to_plain(v: &Value) -> Value {
+pub(crate) fn to_plain(v: &Value) -> Value {
     use base64::Engine as _;
     match v {
         Value::Float(f) if !f.is_finite() => Value::None,
-        Value::List(items) | Value::Tuple(items) => {
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
             Value::List(items.iter().map(to_plain).collect())
         }
+        Value::NaiveDateTime(_) | Value::Date(_) => Value::Str(plain_isoformat(v)),
         Value::Dict(d) => Value::Dict(d.iter().map(|(k, v)| (k, to_plain(v))).collect()),
         Value::Bytes(b) => Value::Str(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::Markup(s) => Value::Str(s.clone()),
         Value::Uuid(u) => Value::Str(u.hyphenated().to_string()),
         Value::DateTime(dt) => Value::Str(rfc3339(dt)),
         other => other.clone(),
+    }
+}
+
+/// Python's `isoformat()` of a naive datetime or a date.
+fn plain_isoformat(v: &Value) -> String {
+    match v {
+        Value::NaiveDateTime(dt) => {
+            let mut s = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                dt.year(),
+                u8::from(dt.month()),
+                dt.day(),
+                dt.hour(),
+                dt.minute(),
+                dt.second()
+            );
+            if dt.microsecond() != 0 {
+                s.push_str(&format!(".{:06}", dt.microsecond()));
+            }
+            s
+        }
+        Value::Date(d) => format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+        _ => String::new(),
     }
 }
 
