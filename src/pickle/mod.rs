@@ -10,7 +10,7 @@
 //!
 //! Objects live in an arena while the pickle runs, so that a container memoized
 //! before it is filled (as the pickler writes every dict and list) and fetched again
-//! later is the filled one, as in Python. The result is then built as a [`Value`]
+//! later is the filled one, as in Python. The result is then built as a [`Value`](crate::Value)
 //! under the limits: every value built counts (a memo fetched a million times costs
 //! a million), nesting is bounded, a structure that contains itself is refused.
 //!
