@@ -99,7 +99,9 @@ pub fn find_cookie<'a>(text: &'a str, name: &str) -> Result<FoundCookie<'a>> {
     }
     let headers = Headers::of(trimmed);
     let form = if headers.cookie.is_empty() && headers.set_cookie.is_empty() {
-        if trimmed.contains('=') {
+        if looks_like_http_message(trimmed) {
+            InputForm::HttpMessage
+        } else if trimmed.contains('=') {
             InputForm::Pairs
         } else {
             // Pasted text is text, not a header's raw bytes: only a quoted ASCII value
@@ -236,6 +238,35 @@ fn first_distinct<T: std::hash::Hash + Eq + Clone>(
     (first, seen.len())
 }
 
+/// Whether pasted text is an HTTP message: a line (`curl -v`'s `>`/`<` prefixes
+/// allowed) that is a status line (`HTTP/1.1 200 OK`) or a request line
+/// (`GET /path HTTP/1.1`).
+fn looks_like_http_message(text: &str) -> bool {
+    text.lines().take(64).any(|line| {
+        let line = line
+            .strip_prefix("> ")
+            .or_else(|| line.strip_prefix("< "))
+            .unwrap_or(line)
+            .trim_end();
+        let http_version = |w: &str| {
+            w.strip_prefix("HTTP/")
+                .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        };
+        let mut words = line.split(' ');
+        match (words.next(), words.next(), words.next()) {
+            (Some(first), Some(status), _) if http_version(first) => {
+                status.len() == 3 && status.bytes().all(|b| b.is_ascii_digit())
+            }
+            (Some(method), Some(_), Some(version)) => {
+                !method.is_empty()
+                    && method.bytes().all(|b| b.is_ascii_uppercase())
+                    && http_version(version)
+            }
+            _ => false,
+        }
+    })
+}
+
 fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> Error {
     let mut found: Vec<String> = Vec::new();
     for line in &headers.set_cookie {
@@ -254,6 +285,12 @@ fn not_found(text: &str, name: &str, form: InputForm, headers: &Headers<'_>) -> 
     let (names, count) = first_distinct(found, NAMES_SHOWN);
     let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
     let there = match count {
+        0 if form == InputForm::HttpMessage => {
+            "it has no Cookie or Set-Cookie header: Flask sends the session cookie only \
+             when the session was modified (or is permanent and refreshed), so request a \
+             page that sets it, or paste the Cookie header your browser sends"
+                .to_owned()
+        }
         0 => "it has no cookies".to_owned(),
         n if n > names.len() => format!(
             "cookies there: {} and {} more",
@@ -343,6 +380,18 @@ mod tests {
         // A Set-Cookie for another name does not hide the Cookie header.
         let both = "Cookie: session=c\nSet-Cookie: other=1";
         assert_eq!(find(both), Some(("c".into(), HttpMessage)));
+        // A response without cookies is an HTTP message with none, not pairs.
+        let bare = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\nhi";
+        let err = find_cookie(bare, "session").unwrap_err();
+        assert!(err.detail().contains("read as an HTTP message"), "{err}");
+        assert!(
+            err.detail().contains("no Cookie or Set-Cookie header"),
+            "{err}"
+        );
+        assert!(looks_like_http_message(
+            "* Trying\n> GET / HTTP/1.1\n> Host: a"
+        ));
+        assert!(!looks_like_http_message("a=1; b=2"));
     }
 
     #[test]

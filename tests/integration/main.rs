@@ -32,6 +32,8 @@ mod live;
 #[cfg(all(feature = "axum", feature = "actix"))]
 mod live_login;
 mod malformed;
+#[cfg(feature = "cli")]
+mod newcomer;
 mod python_formats;
 mod quickstart;
 /// The quickstart example's code, as the README shows it.

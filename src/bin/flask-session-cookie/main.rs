@@ -85,8 +85,8 @@ pub(crate) struct SecretArgs {
     /// newline is removed).
     #[arg(long, value_name = "PATH")]
     secret_file: Option<std::path::PathBuf>,
-    /// Take --secret and --fallback as text even when they look like a Python bytes
-    /// literal.
+    /// Take the keys given as text as they are, even when they look like a Python
+    /// bytes literal.
     #[arg(long)]
     pub(crate) no_literal_eval: bool,
 }
@@ -407,6 +407,39 @@ fn in_form(form: InputForm, name: &str) -> impl FnOnce(Error) -> Failure + '_ {
     }
 }
 
+/// What to try next, for a rejection's detail: for a bad signature, the other ways a
+/// key may be meant; for an expired cookie, how to read it anyway.
+fn hint(e: &Error, keys: &KeyArgs) -> String {
+    match e.kind() {
+        ErrorKind::BadSignature => {
+            let escapes = keys
+                .secret
+                .secret
+                .iter()
+                .chain(&keys.fallback)
+                .any(|k| k.contains("\\x") && !k.starts_with(['b', 'B']));
+            let mut hint = String::from(
+                "; if the app rotated its key, add the old one with --fallback KEY; a bytes \
+                 SECRET_KEY is given as a Python literal (--secret \"b'...'\") or as \
+                 --secret-hex HEX; --unverified shows the content without checking",
+            );
+            if escapes {
+                hint.push_str(
+                    "; the key holds \\x escapes as text: if SECRET_KEY is bytes, write it \
+                     with the b prefix (--secret \"b'\\x01...'\")",
+                );
+            }
+            hint
+        }
+        ErrorKind::Expired { .. } => {
+            "; read it anyway with --no-max-age, or as at another time with --now \
+             UNIX_SECONDS"
+                .to_owned()
+        }
+        _ => String::new(),
+    }
+}
+
 pub(crate) fn now() -> i64 {
     flask_session_cookie::Clock::now(&flask_session_cookie::SystemClock)
 }
@@ -441,7 +474,8 @@ fn decode(args: DecodeArgs) -> Result<(), Failure> {
     }
     let keys = secret_keys(&args.keys)?.ok_or_else(|| {
         Failure::Usage(
-            "a secret key is needed: --secret KEY, --secret-file PATH or FLASK_SECRET_KEY (or --unverified)"
+            "a secret key is needed: --secret KEY, --secret-hex HEX, --secret-file PATH or \
+             FLASK_SECRET_KEY (or --unverified to read it without checking)"
                 .into(),
         )
     })?;
@@ -452,7 +486,13 @@ fn decode(args: DecodeArgs) -> Result<(), Failure> {
     };
     let codec =
         SessionCodec::with_signer_config(keys, signer_config(&args.keys)?)?.with_max_age(max_age);
-    let opened = codec.open_at(&cookie, now).map_err(in_form())?;
+    let opened = codec.open_at(&cookie, now).map_err(|e| {
+        let hint = hint(&e, &args.keys);
+        match in_form()(e) {
+            Failure::Rejected(kind, detail) => Failure::Rejected(kind, detail + &hint),
+            other => other,
+        }
+    })?;
     let header = Header {
         verified: Some(opened.key.to_string()),
         timestamp: opened.timestamp,
@@ -494,7 +534,9 @@ fn encode(args: EncodeArgs) -> Result<(), Failure> {
     };
     let keys = secret_keys(&args.keys)?.ok_or_else(|| {
         Failure::Usage(
-            "a secret key is needed: --secret KEY, --secret-file PATH or FLASK_SECRET_KEY".into(),
+            "a secret key is needed: --secret KEY, --secret-hex HEX, --secret-file PATH or \
+             FLASK_SECRET_KEY"
+                .into(),
         )
     })?;
     if dict.is_empty() && !args.allow_empty {

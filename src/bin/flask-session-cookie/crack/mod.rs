@@ -57,7 +57,8 @@ pub(crate) struct CrackArgs {
     /// for this cookie, or why it cannot take it, instead of cracking.
     #[arg(long)]
     hashcat: bool,
-    /// After a match, decode the cookie with the key and show it on stderr.
+    /// Print the rate (candidates per second) and each candidate's cost on stderr,
+    /// and after a match the cookie decoded with the key.
     #[arg(long, short)]
     verbose: bool,
     /// The cookie's name, when a pair, header or HTTP message is given.
@@ -349,10 +350,11 @@ pub(crate) fn crack(args: CrackArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Where HMAC takes other keys as this one: a key shorter than the hash's block is
-/// padded with NUL bytes (so trailing NULs change nothing), a longer one is replaced
-/// by its digest. With the `hmac` and `none` derivations the secret key is an HMAC
-/// key, so such keys verify alike and the one printed is the first that did.
+/// Where HMAC takes another key as this one, say so: a key ending in NUL bytes
+/// verifies as well without them (HMAC pads a short key with NULs to its block), and
+/// a key longer than the block as well as its digest. With the `hmac` and `none`
+/// derivations the secret key is an HMAC key, so such keys verify alike and the one
+/// printed is merely the first that did.
 fn equivalent_keys_note(key: &[u8], digest: Digest, derivation: KeyDerivation) -> Option<String> {
     if !matches!(derivation, KeyDerivation::Hmac | KeyDerivation::None) {
         return None;
@@ -362,24 +364,18 @@ fn equivalent_keys_note(key: &[u8], digest: Digest, derivation: KeyDerivation) -
         _ => 64,
     };
     let first = "the key printed is the first candidate that verified";
-    Some(if key.len() > block {
-        format!(
+    if key.len() > block {
+        return Some(format!(
             "HMAC replaces a key longer than its {block}-byte block by the key's {digest} \
              digest, so that digest verifies too; {first}"
-        )
-    } else {
-        let bare = key.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
-        let stripped = if bare < key.len() {
-            format!(
-                " (so does this key without its {} trailing NUL bytes)",
-                key.len() - bare
-            )
-        } else {
-            String::new()
-        };
+        ));
+    }
+    let bare = key.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    (bare < key.len()).then(|| {
         format!(
-            "HMAC pads a key to its {block}-byte block with NUL bytes, so this key with NUL \
-             bytes appended up to {block} bytes verifies too{stripped}; {first}"
+            "HMAC pads a key to its {block}-byte block with NUL bytes, so this key without \
+             its {} trailing NUL bytes (or with more, up to {block} bytes) verifies too; {first}",
+            key.len() - bare
         )
     })
 }

@@ -1,0 +1,112 @@
+//! What a second newcomer tripped over (issue "second newcomer"), each checked by
+//! running the command-line tool as they did.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flask-session-cookie"))
+        .args(args)
+        .env_remove("FLASK_SECRET_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const COOKIE: &str = "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM";
+
+/// `curl -si URL | flask-session-cookie decode -` on a response Flask sent without
+/// a cookie: says so, instead of reading the headers as cookie pairs.
+#[test]
+fn a_response_without_cookies_is_named_as_such() {
+    let response = b"HTTP/1.1 200 OK\r\nServer: Werkzeug/3.1.9 Python/3.11.7\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 5\r\nVary: Cookie\r\n\r\nhello";
+    let out = run(&["decode", "--secret", "dev-secret", "-"], response);
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("read as an HTTP message"), "{err}");
+    assert!(err.contains("no Cookie or Set-Cookie header"), "{err}");
+    assert!(!err.contains("signature has"), "{err}");
+}
+
+/// Errors say what to try.
+#[test]
+fn cli_errors_say_what_to_try() {
+    let out = run(
+        &[
+            "decode",
+            "--secret",
+            "wrong-key",
+            "--now",
+            "1700000000",
+            COOKIE,
+        ],
+        b"",
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.starts_with("error: signature: "), "{err}");
+    for hint in ["--fallback", "b'", "--secret-hex", "--unverified"] {
+        assert!(err.contains(hint), "{hint}: {err}");
+    }
+    let out = run(
+        &[
+            "decode",
+            "--secret",
+            "\\x01\\x02",
+            "--now",
+            "1700000000",
+            COOKIE,
+        ],
+        b"",
+    );
+    assert!(
+        stderr(&out).contains("the key holds \\x escapes as text"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["decode", "--secret", "dev-secret", COOKIE], b"");
+    let err = stderr(&out);
+    assert!(err.starts_with("error: expired: "), "{err}");
+    assert!(
+        err.contains("--no-max-age") && err.contains("--now"),
+        "{err}"
+    );
+    let out = run(&["decode", COOKIE], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--secret-hex"), "{}", stderr(&out));
+}
+
+/// The README's crack example finds its key, as written.
+#[test]
+fn the_readme_crack_example_works() {
+    let readme = include_str!("../../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("flask-session-cookie crack '"))
+        .expect("the README has a crack example");
+    let cookie = line.split('\'').nth(1).unwrap();
+    let key = line.rsplit(": ").next().unwrap();
+    let out = run(&["crack", "--no-progress", cookie], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), key);
+}
+
+/// Help texts that misled.
+#[test]
+fn help_texts_say_what_the_options_do() {
+    let help = |args: &[&str]| String::from_utf8_lossy(&run(args, b"").stdout).into_owned();
+    let remember = help(&["remember", "encode", "--help"]);
+    assert!(!remember.contains("--fallback"), "{remember}");
+    let crack = help(&["crack", "--help"]);
+    let verbose = crack.split("-v, --verbose").nth(1).unwrap_or_default();
+    assert!(verbose.contains("rate"), "{crack}");
+    assert!(include_str!("../../README.md").contains("flask_session_cookie::time"));
+}
