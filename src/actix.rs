@@ -208,6 +208,15 @@ where
                 for (name, value) in headers {
                     request = request.with_header(name.as_str(), value.as_bytes());
                 }
+                if let Some(problem) = cycle.client_address_problem(
+                    remote.is_some(),
+                    headers.contains_key("x-forwarded-for"),
+                ) {
+                    #[cfg(feature = "tracing")]
+                    tracing::error!("{problem}");
+                    let res = HttpResponse::InternalServerError().body(problem);
+                    return Ok(req.into_response(res).map_into_right_body());
+                }
                 cycle.open_request_at(&request, cycle.codec().now())
             };
             let Ok(opened) = opened else {

@@ -130,8 +130,10 @@ impl SessionLayer {
     /// Session protection compares a hash of the client's address and `User-Agent`:
     /// serve the router with
     /// `into_make_service_with_connect_info::<std::net::SocketAddr>()` so that the
-    /// layer knows the address (without it, the address is `None`, as for a WSGI
-    /// request without `REMOTE_ADDR`, and no login made by Flask matches).
+    /// layer knows the address. Without it (and without `X-Forwarded-For`) no login
+    /// made by Flask would match, so such requests are answered with 500 and a
+    /// message naming the fix ([`SessionCycle::client_address_problem`];
+    /// [`SessionCycle::with_unknown_client_address`] accepts them anyway).
     ///
     /// ```
     /// use axum::{Router, routing::get};
@@ -149,6 +151,21 @@ impl SessionLayer {
     #[must_use]
     pub fn with_login(self, login: LoginConfig) -> Self {
         SessionLayer::from_cycle(self.cycle.with_login(login))
+    }
+
+    /// Serves requests whose client address is unknown even with session protection
+    /// on; see [`SessionCycle::with_unknown_client_address`].
+    ///
+    /// ```
+    /// use flask_session_cookie::{SessionCodec, axum::SessionLayer, flask_login::LoginConfig};
+    /// let layer = SessionLayer::new(SessionCodec::new("k")?)
+    ///     .with_login(LoginConfig::new("k")?)
+    ///     .with_unknown_client_address(true);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_unknown_client_address(self, allowed: bool) -> Self {
+        SessionLayer::from_cycle(self.cycle.with_unknown_client_address(allowed))
     }
 }
 
@@ -217,13 +234,15 @@ where
                 for (name, value) in headers {
                     request = request.with_header(name.as_str(), value.as_bytes());
                 }
-                #[cfg(feature = "tracing")]
-                if remote.is_none() && cycle.login_config().is_some() {
-                    tracing::warn!(
-                        "no ConnectInfo<SocketAddr>: Flask-Login's session identifier is made \
-                         without the client's address (serve with \
-                         into_make_service_with_connect_info::<SocketAddr>())"
-                    );
+                if let Some(problem) = cycle.client_address_problem(
+                    remote.is_some(),
+                    headers.contains_key("x-forwarded-for"),
+                ) {
+                    #[cfg(feature = "tracing")]
+                    tracing::error!("{problem}");
+                    let mut resp = Response::new(Body::from(problem));
+                    *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                    return Ok(resp);
                 }
                 cycle.open_request_at(&request, now)
             };

@@ -73,6 +73,7 @@ pub struct SessionCycle {
     hook: Option<Hook>,
     login: Option<Arc<LoginConfig>>,
     cookie_headers: CookieHeaders,
+    unknown_client_ok: bool,
 }
 
 impl fmt::Debug for SessionCycle {
@@ -83,6 +84,7 @@ impl fmt::Debug for SessionCycle {
             .field("hook", &self.hook.as_ref().map(|_| "<fn>"))
             .field("login", &self.login)
             .field("cookie_headers", &self.cookie_headers)
+            .field("unknown_client_ok", &self.unknown_client_ok)
             .finish()
     }
 }
@@ -115,7 +117,61 @@ impl SessionCycle {
             hook: None,
             login: None,
             cookie_headers: CookieHeaders::Wsgi,
+            unknown_client_ok: false,
         }
+    }
+
+    /// With Flask-Login's session protection on, a request whose client address the
+    /// framework glue cannot tell (axum served without
+    /// `into_make_service_with_connect_info`) and that has no `X-Forwarded-For` is
+    /// answered with 500 and a message naming the fix, because the session
+    /// identifier made without the address matches no login Flask made (a fresh
+    /// login would read as not fresh, or log out under "strong"). Call this to accept
+    /// such requests anyway (the identifier is then made without an address, as for
+    /// a WSGI request without `REMOTE_ADDR`).
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("k")?).with_unknown_client_address(true);
+    /// assert!(cycle.client_address_problem(false, false).is_none());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_unknown_client_address(mut self, allowed: bool) -> Self {
+        self.unknown_client_ok = allowed;
+        self
+    }
+
+    /// Why a request cannot be served as Flask-Login would: session protection is on,
+    /// the client's address is unknown (`address_known` false) and no
+    /// `X-Forwarded-For` gives it (`forwarded` false), and
+    /// [`with_unknown_client_address`](SessionCycle::with_unknown_client_address)
+    /// did not allow it. The text names the fix; glue answers 500 with it.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::SessionCycle, flask_login::LoginConfig, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("k")?).with_login(LoginConfig::new("k")?);
+    /// assert!(cycle.client_address_problem(false, false).unwrap().contains("connect_info"));
+    /// assert!(cycle.client_address_problem(true, false).is_none());
+    /// assert!(cycle.client_address_problem(false, true).is_none());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn client_address_problem(
+        &self,
+        address_known: bool,
+        forwarded: bool,
+    ) -> Option<&'static str> {
+        let protected = self
+            .login
+            .as_ref()
+            .is_some_and(|l| l.protection() != crate::flask_login::Protection::Off);
+        (protected && !address_known && !forwarded && !self.unknown_client_ok).then_some(
+            "Flask-Login's session protection needs the client's address, and this request \
+             has none: serve the axum router with \
+             .into_make_service_with_connect_info::<std::net::SocketAddr>() (or put the \
+             service behind a proxy that sets X-Forwarded-For), or accept it with \
+             SessionCycle::with_unknown_client_address(true)",
+        )
     }
 
     /// How several `Cookie` headers of an HTTP/1 request are read: as a WSGI server

@@ -110,3 +110,64 @@ fn help_texts_say_what_the_options_do() {
     assert!(verbose.contains("rate"), "{crack}");
     assert!(include_str!("../../README.md").contains("flask_session_cookie::time"));
 }
+
+/// axum served without `into_make_service_with_connect_info` under session
+/// protection: every request says what to fix (500), instead of silently making
+/// Flask's logins stale; `X-Forwarded-For` or an explicit opt-out serve it.
+#[cfg(feature = "axum")]
+#[test]
+fn a_missing_client_address_is_impossible_to_miss() {
+    use flask_session_cookie::SessionCodec;
+    use flask_session_cookie::axum::{FlaskLogin, SessionLayer};
+    use flask_session_cookie::flask_login::LoginConfig;
+    use std::io::Read as _;
+
+    let app = |allow: bool| {
+        axum::Router::new()
+            .route(
+                "/whoami",
+                axum::routing::get(|l: FlaskLogin| async move { l.user_id().unwrap_or_default() }),
+            )
+            .layer(
+                SessionLayer::new(SessionCodec::new("dev-secret").unwrap())
+                    .with_login(LoginConfig::new("dev-secret").unwrap())
+                    .with_unknown_client_address(allow),
+            )
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let get = |port: u16, extra: &str| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET /whoami HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{extra}\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        raw
+    };
+    for allow in [false, true] {
+        // Served the way the README's first axum example once left out.
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        runtime.spawn(async move { axum::serve(listener, app(allow)).await });
+        let plain = get(port, "");
+        let forwarded = get(port, "X-Forwarded-For: 203.0.113.9\r\n");
+        assert!(forwarded.starts_with("HTTP/1.1 200"), "{forwarded}");
+        if allow {
+            assert!(plain.starts_with("HTTP/1.1 200"), "{plain}");
+        } else {
+            assert!(plain.starts_with("HTTP/1.1 500"), "{plain}");
+            assert!(
+                plain.contains("into_make_service_with_connect_info"),
+                "{plain}"
+            );
+        }
+    }
+}
