@@ -27,6 +27,9 @@ struct Inner {
     kind: ErrorKind,
     detail: String,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    /// How many leading bytes of `detail` are the path of the value that failed
+    /// (`cart[2].1`), put there as a typed read unwinds.
+    path_len: usize,
 }
 
 /// What kind of problem an [`Error`] reports.
@@ -173,7 +176,47 @@ impl Error {
             kind,
             detail,
             source: None,
+            path_len: 0,
         }))
+    }
+
+    /// Puts `segment` in front of the path the detail starts with (typed reading:
+    /// `cart[2].1: invalid type: ...`).
+    fn at(mut self, segment: &str) -> Self {
+        let inner = &mut *self.0;
+        let sep = if inner.path_len == 0 {
+            ": "
+        } else if inner.detail.starts_with(['[', '.']) {
+            ""
+        } else {
+            "."
+        };
+        inner.detail = format!("{segment}{sep}{}", inner.detail);
+        inner.path_len += segment.len() + if sep == "." { 1 } else { 0 };
+        self
+    }
+
+    /// The error of a dict's value under `key`: its path gains `key` (or `["key"]`
+    /// when the key is not a plain name).
+    pub(crate) fn at_key(self, key: &str) -> Self {
+        let plain = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        if plain {
+            self.at(key)
+        } else {
+            self.at(&format!("[{key:?}]"))
+        }
+    }
+
+    /// The error of item `i` of a list (`[i]`) or a tuple (`.i`).
+    pub(crate) fn at_index(self, i: usize, tuple: bool) -> Self {
+        if tuple {
+            self.at(&format!(".{i}"))
+        } else {
+            self.at(&format!("[{i}]"))
+        }
     }
 
     pub(crate) fn with_source(

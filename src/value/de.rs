@@ -275,10 +275,55 @@ impl<'de> de::Deserializer<'de> for PlainDict<'de> {
 }
 
 fn visit_seq<'de, V: Visitor<'de>>(items: &'de [Value], visitor: V) -> Result<V::Value> {
-    let mut seq = de::value::SeqDeserializer::new(items.iter());
+    visit_items(items, false, visitor)
+}
+
+/// Hands `items` to the visitor; an item's error names its place (`[i]` in a
+/// list, `.i` in a tuple).
+fn visit_items<'de, V: Visitor<'de>>(
+    items: &'de [Value],
+    tuple: bool,
+    visitor: V,
+) -> Result<V::Value> {
+    let mut seq = ItemsAccess {
+        items: items.iter(),
+        index: 0,
+        tuple,
+    };
     let value = visitor.visit_seq(&mut seq)?;
-    seq.end()?;
+    let left = seq.items.len();
+    if left > 0 {
+        return Err(de::Error::invalid_length(items.len(), &"fewer elements"));
+    }
     Ok(value)
+}
+
+struct ItemsAccess<'de> {
+    items: std::slice::Iter<'de, Value>,
+    index: usize,
+    tuple: bool,
+}
+
+impl<'de> de::SeqAccess<'de> for ItemsAccess<'de> {
+    type Error = Error;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>> {
+        let Some(item) = self.items.next() else {
+            return Ok(None);
+        };
+        let i = self.index;
+        self.index += 1;
+        seed.deserialize(item)
+            .map(Some)
+            .map_err(|e| e.at_index(i, self.tuple))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
 }
 
 impl<'de> de::Deserializer<'de> for &'de Value {
@@ -295,7 +340,8 @@ impl<'de> de::Deserializer<'de> for &'de Value {
             Value::Int(i) => visit_int(i, visitor),
             Value::Float(f) => visitor.visit_f64(*f),
             Value::Str(s) | Value::Markup(s) => visitor.visit_borrowed_str(s),
-            Value::List(items) | Value::Tuple(items) => visit_seq(items, visitor),
+            Value::List(items) => visit_seq(items, visitor),
+            Value::Tuple(items) => visit_items(items, true, visitor),
             Value::Dict(d) => d.deserialize_any(visitor),
             Value::Bytes(b) => visitor.visit_borrowed_bytes(b),
             Value::Uuid(u) => visitor.visit_string(hyphenated(u)),
@@ -320,7 +366,8 @@ impl<'de> de::Deserializer<'de> for &'de Value {
                 seq.end()?;
                 Ok(value)
             }
-            Value::List(items) | Value::Tuple(items) => visit_seq(items, visitor),
+            Value::List(items) => visit_seq(items, visitor),
+            Value::Tuple(items) => visit_items(items, true, visitor),
             other => other.deserialize_any(visitor),
         }
     }
@@ -355,7 +402,8 @@ impl<'de> de::Deserializer<'de> for &'de Value {
         match self {
             Value::Bytes(b) => visitor.visit_borrowed_bytes(b),
             Value::Str(s) => visitor.visit_borrowed_str(s),
-            Value::List(items) | Value::Tuple(items) => visit_seq(items, visitor),
+            Value::List(items) => visit_seq(items, visitor),
+            Value::Tuple(items) => visit_items(items, true, visitor),
             other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
         }
     }
@@ -469,7 +517,7 @@ fn rfc3339(dt: &OffsetDateTime) -> Result<String> {
 /// Walks a dict's entries for `visit_map`, handing keys over borrowed.
 struct DictAccess<'de> {
     entries: super::DictIter<'de>,
-    value: Option<&'de Value>,
+    value: Option<(&'de str, &'de Value)>,
 }
 
 impl<'de> de::MapAccess<'de> for DictAccess<'de> {
@@ -478,7 +526,7 @@ impl<'de> de::MapAccess<'de> for DictAccess<'de> {
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         match self.entries.next() {
             Some((key, value)) => {
-                self.value = Some(value);
+                self.value = Some((key, value));
                 seed.deserialize(KeyDeserializer(key)).map(Some)
             }
             None => Ok(None),
@@ -486,11 +534,11 @@ impl<'de> de::MapAccess<'de> for DictAccess<'de> {
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        let value = self
+        let (key, value) = self
             .value
             .take()
             .ok_or_else(|| type_error("a map value was asked for before its key"))?;
-        seed.deserialize(value)
+        seed.deserialize(value).map_err(|e| e.at_key(key))
     }
 
     fn size_hint(&self) -> Option<usize> {

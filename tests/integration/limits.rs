@@ -129,9 +129,15 @@ fn huge_cookie_is_refused_before_hashing() {
     let start = Instant::now();
     let _ = signer.signature(huge.as_bytes());
     let hashing = start.elapsed();
-    let start = Instant::now();
-    let err = codec.decode_at(&huge, TS).unwrap_err();
-    let rejecting = start.elapsed();
+    // The best of five: one preemption of this thread must not decide the test.
+    let mut rejecting = std::time::Duration::MAX;
+    let mut err = None;
+    for _ in 0..5 {
+        let start = Instant::now();
+        err = Some(codec.decode_at(&huge, TS).unwrap_err());
+        rejecting = rejecting.min(start.elapsed());
+    }
+    let err = err.unwrap();
     assert_eq!(err.kind(), &ErrorKind::LimitExceeded(Limit::CookieLength));
     assert_eq!(
         err.detail(),

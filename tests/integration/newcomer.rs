@@ -171,3 +171,43 @@ fn a_missing_client_address_is_impossible_to_miss() {
         }
     }
 }
+
+/// A typed read that fails names where: `cart[2].1`.
+#[test]
+fn typed_read_errors_name_the_path() {
+    use flask_session_cookie::{SessionCodec, Value};
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Shop {
+        cart: Vec<(u32, String)>,
+        #[serde(rename = "user info")]
+        user: std::collections::BTreeMap<String, u32>,
+    }
+    let codec = SessionCodec::new("dev-secret").unwrap();
+    let mut session = flask_session_cookie::Session::new();
+    let item = |n: i64, name: Value| Value::Tuple(vec![Value::from(n), name]);
+    session.insert(
+        "cart",
+        Value::List(vec![
+            item(1, "a".into()),
+            item(2, "b".into()),
+            item(3, Value::from(1)),
+        ]),
+    );
+    session.insert("user info", Value::Dict([("age", 3)].into_iter().collect()));
+    let cookie = codec.encode(&session).unwrap();
+    let err = codec.decode_as::<Shop>(&cookie).unwrap_err();
+    assert!(
+        err.detail()
+            .starts_with("cart[2].1: invalid type: integer `1`"),
+        "{err}"
+    );
+    session.insert("cart", Value::List(vec![]));
+    session.insert(
+        "user info",
+        Value::Dict([("age", "x")].into_iter().collect()),
+    );
+    let cookie = codec.encode(&session).unwrap();
+    let err = codec.decode_as::<Shop>(&cookie).unwrap_err();
+    assert!(err.detail().starts_with("[\"user info\"].age: "), "{err}");
+}
