@@ -211,3 +211,159 @@ fn typed_read_errors_name_the_path() {
     let err = codec.decode_as::<Shop>(&cookie).unwrap_err();
     assert!(err.detail().starts_with("[\"user info\"].age: "), "{err}");
 }
+
+fn venv_python() -> Option<String> {
+    std::env::var("FLASK_PYTHON").ok().or_else(|| {
+        let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/target/flask-venv/bin/python");
+        std::path::Path::new(venv).exists().then(|| venv.to_owned())
+    })
+}
+
+/// flask-unsign's habit: `encode --input python` takes a Python dict literal and
+/// writes the cookie Flask 3.1.3 writes for `ast.literal_eval` of it (checked by
+/// running both).
+#[test]
+fn encode_takes_a_python_dict_literal_as_flask_unsign_does() {
+    let Some(python) = venv_python() else {
+        assert!(
+            std::env::var("FSC_REQUIRE_FLASK").is_err(),
+            "no venv python"
+        );
+        return;
+    };
+    let literals = [
+        "{'logged_in': True, 'cart': [(1, 'a')], 'b': b'x'}",
+        r#"{"user": 'é\u00e9\x41', 'n': -1_000, 'f': 1.5e3, 'h': 0x1F, 'none': None, 't': (1,), 'big': 2**0 if False else 10**30}"#,
+        "{'raw': r'\\n', 'joined': 'a' \"b\", 'nested': {'x': [1, 2.5, -0.0]}, 'bytes': b'\\x00\\xff'}",
+        "{'_flashes': [('message', 'Hi')], '_fresh': False, '_user_id': '42'}",
+    ];
+    for literal in literals {
+        let flask = Command::new(&python)
+            .args([
+                "-W",
+                "ignore",
+                "-c",
+                r#"
+import ast, sys, unittest.mock as m
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+app = Flask("x"); app.secret_key = "dev-secret"
+s = SecureCookieSessionInterface().get_signing_serializer(app)
+try:
+    value = ast.literal_eval(sys.argv[1])
+except Exception as e:
+    print("REFUSED"); sys.exit(0)
+with app.app_context(), m.patch("itsdangerous.timed.time.time", return_value=1700000000):
+    print(s.dumps(value))
+"#,
+                literal,
+            ])
+            .output()
+            .unwrap();
+        let want = String::from_utf8(flask.stdout).unwrap();
+        let out = run(
+            &[
+                "encode",
+                "--input",
+                "python",
+                "--secret",
+                "dev-secret",
+                "--timestamp",
+                "1700000000",
+                literal,
+            ],
+            b"",
+        );
+        if want.trim() == "REFUSED" {
+            assert_eq!(out.status.code(), Some(2), "{literal}");
+        } else {
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                want,
+                "{literal}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
+/// flask-unsign's habit: `decode --server URL` and `crack --server URL` take the
+/// session cookie from one GET of the page (a real Flask on 127.0.0.1).
+#[test]
+fn decode_and_crack_fetch_the_cookie_from_a_server() {
+    let Some(flask) = crate::common::live::start_script(
+        "examples/shared_login_flask.py",
+        &[
+            ("SECRET_KEY", "dev-secret"),
+            ("SECRET_KEY_FALLBACKS", ""),
+            ("PORT", "0"),
+        ],
+        false,
+    ) else {
+        return;
+    };
+    let url = format!("http://127.0.0.1:{}/login?user=42", flask.port);
+    let out = run(
+        &[
+            "decode",
+            "--secret",
+            "dev-secret",
+            "--format",
+            "repr",
+            "--server",
+            &url,
+        ],
+        b"",
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(text.contains("'_user_id': '42'"), "{text}");
+    let list = std::env::temp_dir().join(format!("fsc-server-{}.txt", std::process::id()));
+    std::fs::write(&list, "secret\ndev-secret\n").unwrap();
+    let out = run(
+        &[
+            "crack",
+            "--no-progress",
+            "--wordlist",
+            list.to_str().unwrap(),
+            "--server",
+            &url,
+        ],
+        b"",
+    );
+    let _ = std::fs::remove_file(&list);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "dev-secret\n",
+        "{}",
+        stderr(&out)
+    );
+    // A page that sets no cookie says so; https is named.
+    let out = run(
+        &[
+            "decode",
+            "--secret",
+            "dev-secret",
+            "--server",
+            &format!("http://127.0.0.1:{}/whoami", flask.port),
+        ],
+        b"",
+    );
+    assert!(
+        stderr(&out).contains("no Cookie or Set-Cookie header"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &[
+            "decode",
+            "--secret",
+            "k",
+            "--server",
+            "https://example.com/",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("curl -si"), "{}", stderr(&out));
+}

@@ -13,6 +13,8 @@
 
 mod crack;
 mod extensions;
+mod pyliteral;
+mod server;
 mod store;
 
 use std::fmt::Write as _;
@@ -180,6 +182,10 @@ struct DecodeArgs {
     /// The cookie's name, when a `name=value` pair or a header line is given.
     #[arg(long, default_value = "session")]
     cookie_name: String,
+    /// Fetch the cookie from this page (one GET of an http:// URL, as flask-unsign's
+    /// --server does) instead of the argument or stdin.
+    #[arg(long, value_name = "URL", conflicts_with = "cookie")]
+    server: Option<String>,
     /// The cookie value, a `session=...` pair, a `Cookie:`/`Set-Cookie:` line or a whole
     /// HTTP request or response (the last Set-Cookie of the name wins); `-` or absent: stdin.
     cookie: Option<String>,
@@ -191,6 +197,9 @@ enum InputFormat {
     Tagged,
     /// Plain JSON.
     Plain,
+    /// A Python dict literal, as flask-unsign takes it (`ast.literal_eval`):
+    /// `{'logged_in': True, 'cart': [(1, 'a')], 'b': b'x'}`.
+    Python,
 }
 
 #[derive(Args)]
@@ -445,7 +454,10 @@ pub(crate) fn now() -> i64 {
 }
 
 fn decode(args: DecodeArgs) -> Result<(), Failure> {
-    let input = read_input(args.cookie.clone())?;
+    let input = match &args.server {
+        Some(url) => server::fetch(url)?,
+        None => read_input(args.cookie.clone())?,
+    };
     let (cookie, form) = cookie_value(&input, &args.cookie_name)?;
     let in_form = || in_form(form, &args.cookie_name);
     let now = args.now.unwrap_or_else(now);
@@ -519,16 +531,21 @@ fn sample() -> Result<(), Failure> {
 
 fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let input = read_input(args.json.clone())?;
-    let format = match args.input {
-        InputFormat::Tagged => JsonFormat::flask(),
-        InputFormat::Plain => JsonFormat::plain(),
-    };
-    let value = format
-        .loads(input.trim(), &Limits::new())
-        .map_err(|e| Failure::Usage(format!("the session JSON cannot be read: {}", e.detail())))?;
+    let value = match args.input {
+        InputFormat::Tagged => JsonFormat::flask().loads(input.trim(), &Limits::new()),
+        InputFormat::Plain => JsonFormat::plain().loads(input.trim(), &Limits::new()),
+        InputFormat::Python => {
+            Ok::<Value, Error>(pyliteral::parse(input.trim()).map_err(|why| {
+                Failure::Usage(format!(
+                    "the session's Python literal cannot be read: {why}"
+                ))
+            })?)
+        }
+    }
+    .map_err(|e| Failure::Usage(format!("the session JSON cannot be read: {}", e.detail())))?;
     let Value::Dict(dict) = value else {
         return Err(Failure::Usage(format!(
-            "the session must be a JSON object, not a {}",
+            "the session must be a dict, not a {}",
             value.type_name()
         )));
     };

@@ -64,6 +64,10 @@ pub(crate) struct CrackArgs {
     /// The cookie's name, when a pair, header or HTTP message is given.
     #[arg(long, default_value = "session")]
     cookie_name: String,
+    /// Fetch the cookie from this page (one GET of an http:// URL, as flask-unsign's
+    /// --server does).
+    #[arg(long, value_name = "URL", conflicts_with = "cookie")]
+    server: Option<String>,
     /// The cookie, in any form `decode` reads; `-`: standard input.
     #[arg(allow_hyphen_values = true)]
     cookie: Option<String>,
@@ -240,7 +244,7 @@ impl Drop for Progress {
 
 pub(crate) fn crack(args: CrackArgs) -> Result<(), Failure> {
     let stdin_wordlist = args.wordlist.iter().any(|p| p.as_os_str() == "-");
-    let cookie_on_stdin = args.cookie.as_deref().is_none_or(|c| c == "-");
+    let cookie_on_stdin = args.server.is_none() && args.cookie.as_deref().is_none_or(|c| c == "-");
     if stdin_wordlist && cookie_on_stdin {
         return Err(Failure::Usage(
             "standard input can be the wordlist or the cookie, not both: give the cookie as an \
@@ -248,7 +252,10 @@ pub(crate) fn crack(args: CrackArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let input = read_input(args.cookie.clone())?;
+    let input = match &args.server {
+        Some(url) => crate::server::fetch(url)?,
+        None => read_input(args.cookie.clone())?,
+    };
     let found = find_cookie(&input, &args.cookie_name).map_err(|e| {
         if input.trim().is_empty() {
             Failure::from(e)
