@@ -505,6 +505,19 @@ impl CookieConfig {
         session: &TrackedSession,
         now: i64,
     ) -> Result<SaveOutcome> {
+        self.save_with(codec, session, now, |s| codec.encode_at(s, now))
+    }
+
+    /// [`save`](CookieConfig::save) with the cookie value made by `value` (called
+    /// only when a cookie is written): the session cycle re-signs an unmodified
+    /// session's verified payload instead of encoding it again.
+    pub(crate) fn save_with(
+        &self,
+        codec: &SessionCodec,
+        session: &TrackedSession,
+        now: i64,
+        value: impl FnOnce(&crate::session::Session) -> Result<String>,
+    ) -> Result<SaveOutcome> {
         let mut out = SaveOutcome {
             set_cookie: None,
             vary_cookie: session.accessed(),
@@ -521,7 +534,7 @@ impl CookieConfig {
         if !(session.modified() || (permanent && self.refresh_each_request)) {
             return Ok(out);
         }
-        let value = codec.encode_at(s, now)?;
+        let value = value(s)?;
         let limit = codec.serializer().limits().max_cookie_len();
         if value.len() > limit {
             return Err(Error::limit(

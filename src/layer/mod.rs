@@ -31,12 +31,14 @@
 //! # Ok::<(), flask_session_cookie::Error>(())
 //! ```
 
+mod cache;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod form_body;
 
 use std::fmt;
 use std::sync::Arc;
 
+pub use cache::CookieCache;
 #[cfg(any(feature = "axum", feature = "actix"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
 pub use form_body::FormBodyReader;
@@ -46,6 +48,7 @@ pub(crate) use form_body::{BodyRefusal, FormBody, protect as csrf_protect};
 use crate::cookie::{CookieConfig, CookieHeaders, SaveOutcome, find_request_cookie_in};
 use crate::error::{Error, Result};
 use crate::flask_login::{ClientInfo, FlaskLogin, LoginConfig};
+use crate::itsdangerous::KeyUsed;
 use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
 
 /// What to call with each rejected cookie and each failure.
@@ -74,6 +77,7 @@ pub struct SessionCycle {
     login: Option<Arc<LoginConfig>>,
     cookie_headers: CookieHeaders,
     unknown_client_ok: bool,
+    cache: Arc<cache::Cache>,
 }
 
 impl fmt::Debug for SessionCycle {
@@ -85,6 +89,7 @@ impl fmt::Debug for SessionCycle {
             .field("login", &self.login)
             .field("cookie_headers", &self.cookie_headers)
             .field("unknown_client_ok", &self.unknown_client_ok)
+            .field("cookie_cache", &self.cache.usage())
             .finish()
     }
 }
@@ -118,7 +123,89 @@ impl SessionCycle {
             login: None,
             cookie_headers: CookieHeaders::Wsgi,
             unknown_client_ok: false,
+            cache: Arc::new(cache::Cache::new(CookieCache::new())),
         }
+    }
+
+    /// The cache of verified cookies ([`CookieCache::new`] by default: 10,000
+    /// cookies, 16 MiB). A request whose cookie was verified before gets its session
+    /// without verifying, inflating and parsing it again (its age is still checked
+    /// against `max_age`); an unmodified permanent session whose payload is the one
+    /// Flask writes is refreshed by re-signing that payload instead of encoding the
+    /// session again. A new cache, empty, shared by the clones of the result (a new
+    /// codec means a new cycle and so a new cache: a changed key never meets old
+    /// entries). [`CookieCache::off`] turns it off.
+    ///
+    /// ```
+    /// use flask_session_cookie::{layer::{CookieCache, SessionCycle}, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("k")?).with_cookie_cache(CookieCache::off());
+    /// assert_eq!(cycle.cookie_cache_usage(), (0, 0));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_cookie_cache(mut self, cache: CookieCache) -> Self {
+        self.cache = Arc::new(cache::Cache::new(cache));
+        self
+    }
+
+    /// The verified-cookie cache's entries and estimated bytes now.
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// assert_eq!(cycle.cookie_cache_usage(), (0, 0));
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn cookie_cache_usage(&self) -> (usize, usize) {
+        self.cache.usage()
+    }
+
+    /// Whether a cookie signed at `timestamp` is still within `max_age` at `now`, as
+    /// itsdangerous checks it (an age below zero or above `max_age` is expired).
+    fn current(&self, timestamp: Option<i64>, now: i64) -> bool {
+        match (self.codec.max_age(), timestamp) {
+            (None, _) => true,
+            (Some(max), Some(ts)) => {
+                let age = now.saturating_sub(ts);
+                age >= 0 && u64::try_from(age).is_ok_and(|a| a <= max)
+            }
+            (Some(_), None) => false,
+        }
+    }
+
+    /// The cookie value for an unmodified session opened from `source`: its payload
+    /// re-signed when that payload is known to be the one Flask writes for it, else
+    /// encoded again (and then known, for the next refresh).
+    fn refresh_value(&self, source: &str, session: &Session, now: i64) -> Result<String> {
+        let known = self.cache.get(source).and_then(|v| v.canonical);
+        let value = match known {
+            Some(true) => self.codec.resign_at(source, now),
+            _ => None,
+        };
+        let value = match value {
+            Some(v) => v,
+            None => {
+                #[cfg(test)]
+                cycle_tests::REFRESH_ENCODES.with(|n| n.set(n.get() + 1));
+                self.codec.encode_at(session, now)?
+            }
+        };
+        let canonical = known.unwrap_or_else(|| {
+            self.codec.payload_of(&value).is_some()
+                && self.codec.payload_of(&value) == self.codec.payload_of(source)
+        });
+        if canonical && self.cache.enabled() {
+            // The same payload decodes to the same session.
+            self.cache.insert(
+                &value,
+                cache::Verified {
+                    session: session.clone(),
+                    timestamp: Some(now),
+                    key: KeyUsed::Current,
+                    canonical: Some(true),
+                },
+            );
+        }
+        Ok(value)
     }
 
     /// With Flask-Login's session protection on, a request whose client address the
@@ -340,16 +427,49 @@ impl SessionCycle {
         now: i64,
     ) -> Result<FlaskSession> {
         let value = find_request_cookie_in(cookie_headers, self.cookie.name(), how);
+        if let Some(cookie) = value.as_deref().filter(|v| !v.is_empty())
+            && let Some(hit) = self.cache.get(cookie)
+        {
+            if self.current(hit.timestamp, now) {
+                let origin = SessionOrigin::Opened {
+                    timestamp: hit.timestamp,
+                    key: hit.key,
+                };
+                return Ok(FlaskSession::from_cookie(
+                    TrackedSession::new(hit.session),
+                    origin,
+                    Some(Arc::from(cookie)),
+                ));
+            }
+            // Expired since: decoding it again says so, as without a cache.
+            self.cache.remove(cookie);
+        }
         let (session, origin) = match value.as_deref() {
             None | Some("") => (Session::new(), SessionOrigin::NoCookie),
             Some(value) => match self.codec.open_at(value, now) {
-                Ok(loaded) => (
-                    loaded.value,
-                    SessionOrigin::Opened {
+                Ok(loaded) => {
+                    if self.cache.enabled() {
+                        self.cache.insert(
+                            value,
+                            cache::Verified {
+                                session: loaded.value.clone(),
+                                timestamp: loaded.timestamp,
+                                key: loaded.key,
+                                canonical: None,
+                            },
+                        );
+                    }
+                    let origin = SessionOrigin::Opened {
                         timestamp: loaded.timestamp,
                         key: loaded.key,
-                    },
-                ),
+                    };
+                    let source = Some(Arc::from(value));
+                    return Ok(FlaskSession::from_cookie(
+                        TrackedSession::new(loaded.value),
+                        origin,
+                        source,
+                    ));
+                }
                 // Flask: `except BadSignature: return self.session_class()`.
                 Err(e) if e.is_bad_signature() => {
                     report!(
@@ -404,8 +524,12 @@ impl SessionCycle {
     /// ```
     pub fn finish_at(&self, session: &FlaskSession, now: i64) -> Result<SaveOutcome> {
         let tracked = session.lock();
+        let modified = tracked.modified();
         self.cookie
-            .save(&self.codec, &tracked, now)
+            .save_with(&self.codec, &tracked, now, |s| match session.source() {
+                Some(source) if !modified => self.refresh_value(source, s, now),
+                _ => self.codec.encode_at(s, now),
+            })
             .inspect_err(|e| {
                 report!(self, warn, e, "session cannot be saved; answering 500");
             })
@@ -657,5 +781,197 @@ mod tests {
         assert!(!vary_needs_cookie(["Accept-Encoding", " COOKIE "]));
         assert!(!vary_needs_cookie(["Origin,Cookie"]));
         assert!(!vary_needs_cookie(["Accept, *"]));
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::*;
+    use crate::ErrorKind;
+    use std::cell::Cell;
+
+    thread_local! {
+        pub(super) static REFRESH_ENCODES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    const T: i64 = 1_700_000_000;
+
+    fn permanent_cookie(codec: &SessionCodec, at: i64) -> String {
+        let mut s = Session::new();
+        s.set_permanent(true);
+        s.insert("_user_id", "42");
+        s.insert("cart", crate::Value::Tuple(vec![1.into(), "apple".into()]));
+        codec.encode_at(&s, at).unwrap_or_default()
+    }
+
+    fn value_of(header: &str) -> &str {
+        header
+            .strip_prefix("session=")
+            .and_then(|h| h.split(';').next())
+            .unwrap_or_default()
+    }
+
+    fn request(cycle: &SessionCycle, cookie: &str, now: i64) -> (FlaskSession, Option<String>) {
+        let header = format!("session={cookie}");
+        let session = cycle
+            .open_at([header.as_bytes()], now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let _ = session.get("_user_id"); // a read, as a handler makes
+        let out = cycle
+            .finish_at(&session, now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (session, out.set_cookie)
+    }
+
+    #[test]
+    fn refresh_reuse_resigns_the_verified_payload_byte_for_byte() {
+        let codec = SessionCodec::new("dev-secret").unwrap_or_else(|e| panic!("{e}"));
+        let cycle = SessionCycle::new(codec.clone());
+        let cookie = permanent_cookie(&codec, T);
+        REFRESH_ENCODES.with(|n| n.set(0));
+        // First request: encoded once (the payload's canonicity is not known yet).
+        let (_, first) = request(&cycle, &cookie, T + 10);
+        let first = first.unwrap_or_default();
+        assert_eq!(REFRESH_ENCODES.with(Cell::get), 1);
+        // Then every refresh re-signs, and is what encoding would give.
+        let mut current = value_of(&first).to_owned();
+        for i in 2..6 {
+            let now = T + 10 * i;
+            let (session, header) = request(&cycle, &current, now);
+            let header = header.unwrap_or_default();
+            let encoded = codec
+                .encode_at(&session.snapshot(), now)
+                .unwrap_or_default();
+            assert_eq!(value_of(&header), encoded, "refresh {i}");
+            current = value_of(&header).to_owned();
+        }
+        assert_eq!(
+            REFRESH_ENCODES.with(Cell::get),
+            1,
+            "later refreshes reuse the payload"
+        );
+    }
+
+    #[test]
+    fn refresh_reuse_falls_back_to_encoding_a_payload_flask_would_not_write() {
+        // The same session, its JSON with the keys out of Flask's order: verified,
+        // but not the payload Flask writes. Refreshing encodes it (Flask's bytes).
+        use base64::Engine as _;
+        let codec = SessionCodec::new("dev-secret").unwrap_or_else(|e| panic!("{e}"));
+        let json = r#"{"_user_id":"42","_permanent":true}"#;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let odd = codec.serializer().signer().sign_at(&payload, T);
+        let cycle = SessionCycle::new(codec.clone());
+        REFRESH_ENCODES.with(|n| n.set(0));
+        let mut current = odd;
+        for i in 1..4 {
+            let now = T + 10 * i;
+            let (session, header) = request(&cycle, &current, now);
+            let header = header.unwrap_or_default();
+            assert_eq!(
+                value_of(&header),
+                codec
+                    .encode_at(&session.snapshot(), now)
+                    .unwrap_or_default()
+            );
+            current = value_of(&header).to_owned();
+        }
+        // The first refresh encoded (and found the odd payload); the next cookies
+        // carry Flask's payload: reused.
+        assert_eq!(REFRESH_ENCODES.with(Cell::get), 2);
+    }
+
+    #[test]
+    fn cache_hits_recheck_max_age_and_can_be_turned_off() {
+        let codec = SessionCodec::new("dev-secret")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_max_age(Some(100));
+        let cycle = SessionCycle::new(codec.clone());
+        let cookie = codec
+            .encode_at(&[("a", 1)].into_iter().collect(), T)
+            .unwrap_or_default();
+        let header = format!("session={cookie}");
+        let first = cycle
+            .open_at([header.as_bytes()], T + 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cycle.cookie_cache_usage().0, 1);
+        let hit = cycle
+            .open_at([header.as_bytes()], T + 50)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(hit.snapshot(), first.snapshot());
+        assert!(matches!(
+            hit.origin(),
+            SessionOrigin::Opened {
+                timestamp: Some(T),
+                ..
+            }
+        ));
+        // Past max_age: expired, exactly as without the cache, and forgotten.
+        let late = cycle
+            .open_at([header.as_bytes()], T + 101)
+            .unwrap_or_else(|e| panic!("{e}"));
+        match late.origin() {
+            SessionOrigin::Rejected(e) => assert!(matches!(e.kind(), ErrorKind::Expired { .. })),
+            other => panic!("{other:?}"),
+        }
+        assert!(late.snapshot().is_empty());
+        assert_eq!(cycle.cookie_cache_usage().0, 0);
+        // Off: nothing kept.
+        let off = SessionCycle::new(codec).with_cookie_cache(CookieCache::off());
+        let _ = off.open_at([header.as_bytes()], T + 1);
+        assert_eq!(off.cookie_cache_usage(), (0, 0));
+    }
+
+    #[test]
+    fn cache_is_bounded_and_a_modified_session_never_reads_stale_data() {
+        let codec = SessionCodec::new("dev-secret").unwrap_or_else(|e| panic!("{e}"));
+        let cycle = SessionCycle::new(codec.clone()).with_cookie_cache(
+            CookieCache::new()
+                .with_max_entries(10)
+                .with_max_bytes(1 << 20),
+        );
+        for i in 0..25 {
+            let cookie = codec
+                .encode_at(&[("n", i)].into_iter().collect(), T)
+                .unwrap_or_default();
+            let _ = cycle.open_at([format!("session={cookie}").as_bytes()], T);
+        }
+        assert_eq!(cycle.cookie_cache_usage().0, 10);
+        let small = SessionCycle::new(codec.clone())
+            .with_cookie_cache(CookieCache::new().with_max_bytes(1_000));
+        for i in 0..25 {
+            let cookie = codec
+                .encode_at(&[("n", i)].into_iter().collect(), T)
+                .unwrap_or_default();
+            let _ = small.open_at([format!("session={cookie}").as_bytes()], T);
+        }
+        assert!(small.cookie_cache_usage().1 <= 1_000);
+        // A handler modifies the session: the new cookie is read as written, and the
+        // old cookie (a request in flight) still reads as it was signed.
+        let old = codec
+            .encode_at(&[("n", 1)].into_iter().collect(), T)
+            .unwrap_or_default();
+        let s = cycle
+            .open_at([format!("session={old}").as_bytes()], T)
+            .unwrap_or_else(|e| panic!("{e}"));
+        s.insert("n", 2);
+        let out = cycle.finish_at(&s, T + 1).unwrap_or_else(|e| panic!("{e}"));
+        let new = value_of(&out.set_cookie.unwrap_or_default()).to_owned();
+        let again = cycle
+            .open_at([format!("session={new}").as_bytes()], T + 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.get("n"), Some(crate::Value::from(2)));
+        let before = cycle
+            .open_at([format!("session={old}").as_bytes()], T + 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(before.get("n"), Some(crate::Value::from(1)));
+        // A new key means a new cycle, whose cache starts empty.
+        let rotated =
+            SessionCycle::new(SessionCodec::new("new-key").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(rotated.cookie_cache_usage().0, 0);
+        let rejected = rotated
+            .open_at([format!("session={new}").as_bytes()], T + 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(rejected.origin(), SessionOrigin::Rejected(_)));
     }
 }

@@ -322,6 +322,36 @@ impl SessionCodec {
         self.encode_at(session, self.now())
     }
 
+    /// A verified cookie signed again at `timestamp` without decoding or encoding
+    /// its payload: the payload as it is, a new timestamp and signature, with the
+    /// current key. For a cookie this codec opened whose session was not modified,
+    /// this is the cookie Flask writes when it refreshes a permanent session — as
+    /// long as the payload is the one Flask would write for that session (a payload
+    /// written by Flask or by this crate from the same data is; the layer checks once
+    /// per payload). `None` for text that is not `payload.timestamp.signature`.
+    ///
+    /// ```
+    /// let codec = flask_session_cookie::SessionCodec::new("dev-secret")?;
+    /// let cookie = "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM";
+    /// let later = codec.resign_at(cookie, 1_700_000_060).unwrap();
+    /// let session = codec.decode_at(cookie, 1_700_000_000)?;
+    /// assert_eq!(later, codec.encode_at(&session, 1_700_000_060)?);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn resign_at(&self, cookie: &str, timestamp: i64) -> Option<String> {
+        let sep = self.serializer.signer().signer().separator();
+        let (signed, _signature) = cookie.rsplit_once(sep)?;
+        let (payload, _timestamp) = signed.rsplit_once(sep)?;
+        Some(self.serializer.signer().sign_at(payload, timestamp))
+    }
+
+    /// The payload part of a cookie (before the timestamp and signature).
+    pub(crate) fn payload_of<'c>(&self, cookie: &'c str) -> Option<&'c str> {
+        let sep = self.serializer.signer().signer().separator();
+        let (signed, _) = cookie.rsplit_once(sep)?;
+        signed.rsplit_once(sep).map(|(payload, _)| payload)
+    }
+
     /// Signs `session` as if at `timestamp` (Unix seconds).
     ///
     /// ```

@@ -172,10 +172,22 @@ impl DerefMut for TrackedSession {
 #[derive(Debug, Clone)]
 pub struct FlaskSession(Arc<Shared>);
 
-#[derive(Debug)]
 struct Shared {
     tracked: Mutex<TrackedSession>,
     origin: SessionOrigin,
+    /// The cookie text the session was opened from (a bearer credential: never in
+    /// `Debug`), for re-signing an unmodified session.
+    source: Option<Arc<str>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("tracked", &self.tracked)
+            .field("origin", &self.origin)
+            .field("source", &self.source.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// Where the session of a request came from: no cookie, a cookie that verified, or a
@@ -207,10 +219,25 @@ pub enum SessionOrigin {
 impl FlaskSession {
     /// A handle over `tracked` (what framework glue makes per request).
     pub(crate) fn new(tracked: TrackedSession, origin: SessionOrigin) -> Self {
+        FlaskSession::from_cookie(tracked, origin, None)
+    }
+
+    /// A handle over a session opened from this cookie text.
+    pub(crate) fn from_cookie(
+        tracked: TrackedSession,
+        origin: SessionOrigin,
+        source: Option<Arc<str>>,
+    ) -> Self {
         FlaskSession(Arc::new(Shared {
             tracked: Mutex::new(tracked),
             origin,
+            source,
         }))
+    }
+
+    /// The cookie text the session was opened from, if it was.
+    pub(crate) fn source(&self) -> Option<&Arc<str>> {
+        self.0.source.as_ref()
     }
 
     /// A session handle not attached to a request (for tests and examples).

@@ -40,6 +40,7 @@ mod quickstart;
 #[path = "../../examples/quickstart.rs"]
 #[allow(dead_code)]
 mod quickstart_example;
+mod refresh_reuse;
 mod secrets;
 mod server_side_values;
 #[cfg(all(feature = "axum", feature = "actix"))]
