@@ -46,12 +46,31 @@ fn login() -> Login {
 
 /// Our cookie for the login session.
 fn our_cookie() -> String {
+    cookie_with(false)
+}
+
+/// The login session's cookie, permanent (refreshed on every request) or not.
+fn cookie_with(permanent: bool) -> String {
     let mut session = Session::new();
+    if permanent {
+        session.set_permanent(true);
+    }
     session.insert("_user_id", "42");
     session.insert("_fresh", true);
     session.insert("_id", ID);
     let value = SessionCodec::new(KEY).unwrap().encode(&session).unwrap();
     format!("session={value}")
+}
+
+/// Our layer's cycle, with or without the verified-cookie cache.
+fn cycle(cached: bool) -> flask_session_cookie::layer::SessionCycle {
+    use flask_session_cookie::layer::{CookieCache, SessionCycle};
+    let cache = if cached {
+        CookieCache::new()
+    } else {
+        CookieCache::off()
+    };
+    SessionCycle::new(SessionCodec::new(KEY).unwrap()).with_cookie_cache(cache)
 }
 
 fn set_cookie_pair(resp_cookie: &str) -> String {
@@ -80,27 +99,52 @@ fn axum_benches(c: &mut Criterion) {
     let bare = Router::new().route("/", get(|| async { "42" }));
     group.bench_function("none", |b| b.iter(|| black_box(run(&bare, "x=1"))));
 
-    // This crate: read the login (Flask-Login's user id), no write.
+    // This crate: read the login (Flask-Login's user id), no write: cold (the cache
+    // off: verify, inflate, parse every time) and warm (the cookie seen before).
+    use flask_session_cookie::axum::SessionLayer;
     let cookie = our_cookie();
-    let layer = flask_session_cookie::axum::SessionLayer::new(SessionCodec::new(KEY).unwrap());
-    let read = Router::new()
-        .route(
-            "/",
-            get(|s: FlaskSession| async move {
-                s.get_as::<String>("_user_id")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default()
-            }),
-        )
-        .layer(layer.clone());
+    let layer = SessionLayer::from_cycle(cycle(true));
+    let reader = |layer: SessionLayer| {
+        Router::new()
+            .route(
+                "/",
+                get(|s: FlaskSession| async move {
+                    s.get_as::<String>("_user_id")
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                }),
+            )
+            .layer(layer)
+    };
+    let cold = reader(SessionLayer::from_cycle(cycle(false)));
+    let read = reader(layer.clone());
     assert!(
         run(&read, &cookie)
             .headers()
             .get(header::SET_COOKIE)
             .is_none()
     );
-    group.bench_function("ours/read", |b| b.iter(|| black_box(run(&read, &cookie))));
+    group.bench_function("ours/read-cold", |b| {
+        b.iter(|| black_box(run(&cold, &cookie)))
+    });
+    group.bench_function("ours/read-warm", |b| {
+        b.iter(|| black_box(run(&read, &cookie)))
+    });
+
+    // A permanent session, unmodified: Flask refreshes it on every request (the
+    // payload re-signed with a new timestamp).
+    let permanent = cookie_with(true);
+    let refresh = reader(layer.clone());
+    assert!(
+        run(&refresh, &permanent)
+            .headers()
+            .get(header::SET_COOKIE)
+            .is_some()
+    );
+    group.bench_function("ours/refresh", |b| {
+        b.iter(|| black_box(run(&refresh, &permanent)))
+    });
 
     // This crate: read and modify (a new Set-Cookie each request).
     let modify = Router::new()
@@ -121,6 +165,20 @@ fn axum_benches(c: &mut Criterion) {
     );
     group.bench_function("ours/modify", |b| {
         b.iter(|| black_box(run(&modify, &cookie)))
+    });
+    // Every request brings the cookie the last one set: never a cache hit.
+    let modify_cold = Router::new()
+        .route(
+            "/",
+            get(|s: FlaskSession| async move {
+                let visits = s.get_as::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
+                s.insert("visits", visits);
+                visits.to_string()
+            }),
+        )
+        .layer(SessionLayer::from_cycle(cycle(false)));
+    group.bench_function("ours/modify-cold", |b| {
+        b.iter(|| black_box(run(&modify_cold, &cookie)))
     });
 
     // tower-sessions, MemoryStore: server-side state, a random id in the cookie.
@@ -248,24 +306,50 @@ fn actix_benches(c: &mut Criterion) {
         "x=1".into()
     );
 
-    let middleware =
-        flask_session_cookie::actix::SessionMiddleware::new(SessionCodec::new(KEY).unwrap());
+    use flask_session_cookie::actix::SessionMiddleware as Ours;
+    let middleware = Ours::from_cycle(cycle(true));
+    let read = |s: FlaskSession| async move {
+        s.get_as::<String>("_user_id")
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
     bench!(
-        "ours/read",
-        App::new().wrap(middleware.clone()).route(
+        "ours/read-cold",
+        App::new()
+            .wrap(Ours::from_cycle(cycle(false)))
+            .route("/", web::get().to(read)),
+        our_cookie()
+    );
+    bench!(
+        "ours/read-warm",
+        App::new()
+            .wrap(middleware.clone())
+            .route("/", web::get().to(read)),
+        our_cookie()
+    );
+    bench!(
+        "ours/refresh",
+        App::new()
+            .wrap(middleware.clone())
+            .route("/", web::get().to(read)),
+        cookie_with(true)
+    );
+    bench!(
+        "ours/modify",
+        App::new().wrap(middleware).route(
             "/",
             web::get().to(|s: FlaskSession| async move {
-                s.get_as::<String>("_user_id")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default()
+                let visits = s.get_as::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
+                s.insert("visits", visits);
+                visits.to_string()
             })
         ),
         our_cookie()
     );
     bench!(
-        "ours/modify",
-        App::new().wrap(middleware).route(
+        "ours/modify-cold",
+        App::new().wrap(Ours::from_cycle(cycle(false))).route(
             "/",
             web::get().to(|s: FlaskSession| async move {
                 let visits = s.get_as::<u64>("visits").ok().flatten().unwrap_or(0) + 1;

@@ -1,5 +1,9 @@
 //! Profiling aid: one kind of request through the axum layer N times (for callgrind).
-//! `cargo run --release --example layer_profile --features axum -- N read|modify|none`
+//! `cargo run --release --example layer_profile --features axum -- N KIND`, KIND one
+//! of `none`, `read-cold` (the verified-cookie cache off), `read-warm`, `refresh` (a
+//! permanent session, unmodified), `modify` (the same cookie again: the cache warm),
+//! `modify-cold` (the cache off, as when every request brings the cookie the last
+//! one set).
 use axum::body::Body;
 use axum::http::{Request, header};
 use axum::routing::get;
@@ -12,15 +16,26 @@ fn main() {
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let kind = args.next().unwrap_or_else(|| "read".into());
     let mut session = Session::new();
+    if kind == "refresh" {
+        session.set_permanent(true);
+    }
     session.insert("_user_id", "42");
     session.insert("_fresh", true);
     session.insert("_id", "36646aa58fb1704b0c91f63d25a2ea3f646133864435a284f63032429e0e21acd30239c0875c0be3c470d75a3eccd0b19f9cba433db25df33ac7effd1fa6757e");
     let codec = SessionCodec::new("dev-secret").unwrap();
     let cookie = format!("session={}", codec.encode(&session).unwrap());
-    let layer = flask_session_cookie::axum::SessionLayer::new(codec);
+    use flask_session_cookie::layer::{CookieCache, SessionCycle};
+    let cache = if kind == "read-cold" || kind == "modify-cold" {
+        CookieCache::off()
+    } else {
+        CookieCache::new()
+    };
+    let layer = flask_session_cookie::axum::SessionLayer::from_cycle(
+        SessionCycle::new(codec).with_cookie_cache(cache),
+    );
     let app = match kind.as_str() {
         "none" => axum::Router::new().route("/", get(|| async { "42" })),
-        "read" => axum::Router::new()
+        "read-cold" | "read-warm" | "refresh" => axum::Router::new()
             .route(
                 "/",
                 get(|s: FlaskSession| async move {
