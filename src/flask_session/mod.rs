@@ -232,16 +232,7 @@ pub fn decode_stored(
     let (value, format) = match package {
         Package::FlaskSession => decode_flask_session(bytes, limits)?,
         Package::QuartSession => {
-            if bytes.len() > limits.max_stored_len() {
-                return Err(Error::limit(
-                    crate::error::Limit::StoredLength,
-                    format!(
-                        "the stored value has {} bytes, more than the limit of {}",
-                        bytes.len(),
-                        limits.max_stored_len()
-                    ),
-                ));
-            }
+            crate::value::Budget::new(bytes.len(), limits)?;
             let text = std::str::from_utf8(bytes)
                 .map_err(|_| Error::payload(PayloadStage::Utf8, "the stored value is not UTF-8"))?;
             (

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::error::{Error, Limit, PayloadStage, Result};
 use crate::limits::Limits;
 use crate::python;
+use crate::value::Budget;
 use crate::value::{Dict, Int, Value};
 
 /// A callable a session's pickle may name.
@@ -93,16 +94,7 @@ fn bad(detail: impl Into<String>) -> Error {
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
 pub fn loads(data: &[u8], limits: &Limits) -> Result<Value> {
-    if data.len() > limits.max_stored_len() {
-        return Err(Error::limit(
-            Limit::StoredLength,
-            format!(
-                "the stored value has {} bytes, more than the limit of {}",
-                data.len(),
-                limits.max_stored_len()
-            ),
-        ));
-    }
+    let mut budget = Budget::new(data.len(), limits)?;
     let mut m = Machine {
         data,
         pos: 0,
@@ -112,8 +104,7 @@ pub fn loads(data: &[u8], limits: &Limits) -> Result<Value> {
         limits,
     };
     let root = m.run()?;
-    let mut built = 0usize;
-    m.build(root, 0, &mut built)
+    m.build(root, 0, &mut budget)
 }
 
 struct Machine<'a> {
@@ -301,16 +292,7 @@ impl<'a> Machine<'a> {
     }
 
     fn int_digits(&self, digits: usize) -> Result<()> {
-        if digits > self.limits.max_int_digits() {
-            return Err(Error::limit(
-                Limit::IntegerDigits,
-                format!(
-                    "an integer has {digits} digits, more than the limit of {}",
-                    self.limits.max_int_digits()
-                ),
-            ));
-        }
-        Ok(())
+        Budget::new(0, self.limits)?.int_digits(digits)
     }
 
     /// LONG1 / LONG4: little-endian two's complement.
@@ -768,25 +750,11 @@ impl<'a> Machine<'a> {
         Ok(Obj::Value(Value::Uuid(Uuid::from_u128(n))))
     }
 
-    /// The value of object `id`, built under the limits.
-    fn build(&self, id: usize, depth: usize, built: &mut usize) -> Result<Value> {
-        *built += 1;
-        if *built > self.limits.max_items() {
-            return Err(Error::limit(
-                Limit::Items,
-                format!("more than {} values", self.limits.max_items()),
-            ));
-        }
-        if depth > self.limits.max_depth() {
-            return Err(Error::limit(
-                Limit::Depth,
-                format!(
-                    "nested deeper than {} levels (or a structure that contains itself)",
-                    self.limits.max_depth()
-                ),
-            ));
-        }
-        let seq = |items: &[usize], built: &mut usize| -> Result<Vec<Value>> {
+    /// The value of object `id`, built under the limits (a structure that contains
+    /// itself ends at the depth limit).
+    fn build(&self, id: usize, depth: usize, built: &mut Budget<'_>) -> Result<Value> {
+        built.take(depth)?;
+        let seq = |items: &[usize], built: &mut Budget<'_>| -> Result<Vec<Value>> {
             items
                 .iter()
                 .map(|&i| self.build(i, depth + 1, built))

@@ -20,6 +20,7 @@
 //! `datetime` as RFC 3339 text, so `String`, `uuid::Uuid` and RFC-3339 datetime types
 //! all accept them.
 
+mod budget;
 mod de;
 mod dict;
 mod int;
@@ -29,6 +30,7 @@ mod ser;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
+pub(crate) use budget::Budget;
 pub use de::from_value;
 pub(crate) use de::isoformat;
 pub(crate) use de::{KeyDeserializer, visit_scalar, wants_lossless};

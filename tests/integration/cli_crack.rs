@@ -4,29 +4,12 @@
 //! bytes, the exit statuses, bounded memory, `--hashcat`; and the key options'
 //! frictions.
 
-use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
+use crate::common::cli::run;
 use crate::common::{fixture, s};
 use flask_session_cookie::itsdangerous::{SignerConfig, TimestampSigner};
 use flask_session_cookie::{SecretKey, Session, SessionCodec};
-
-const BIN: &str = env!("CARGO_BIN_EXE_flask-session-cookie");
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("FLASK_SECRET_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let _ = pipe.write_all(stdin);
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
 
 /// A wordlist file, removed on drop.
 struct Wordlist(std::path::PathBuf);
@@ -350,7 +333,7 @@ fn crack_streams_a_large_list_in_bounded_memory() {
     drop(text);
     let data = fixture("flask/flask-3.1.3.json");
     let cookie = s(&data["vectors"][0], "cookie");
-    let child = Command::new(BIN)
+    let child = Command::new(env!("CARGO_BIN_EXE_flask-session-cookie"))
         .args(["crack", "--no-progress", "--wordlist", list.path(), cookie])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -161,20 +161,8 @@ fn stored_values_past_the_limits_are_refused_before_parsing() {
 #[cfg(feature = "cli")]
 mod cli {
     use super::*;
-    use std::io::Write as _;
-    use std::process::{Command, Output, Stdio};
-
-    fn run(args: &[&str], stdin: &[u8]) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_flask-session-cookie"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin).unwrap();
-        child.wait_with_output().unwrap()
-    }
+    use crate::common::cli::run;
+    use std::process::Output;
 
     fn ok(out: &Output) -> String {
         assert_eq!(

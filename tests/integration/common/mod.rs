@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod browser;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod live;
 #[cfg(any(feature = "axum", feature = "actix"))]
 pub mod rust_server;
