@@ -2,8 +2,8 @@
 //! `cargo run --release --example layer_profile --features axum -- N KIND`, KIND one
 //! of `none`, `read-cold` (the verified-cookie cache off), `read-warm`, `refresh` (a
 //! permanent session, unmodified), `modify` (the same cookie again: the cache warm),
-//! `modify-cold` (the cache off, as when every request brings the cookie the last
-//! one set).
+//! `modify-cold` (the cache off), `modify-miss` (the cache on, every cookie new: as
+//! when every request brings the cookie the last one set).
 use axum::body::Body;
 use axum::http::{Request, header};
 use axum::routing::get;
@@ -60,10 +60,26 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    for _ in 0..n {
+    // `modify-miss`: the cache on, and every request a cookie it has not seen (as when
+    // each request brings the cookie the last one set). The cookies are made before
+    // the loop, the same 600 whatever `n`, so their cost cancels out.
+    let fresh: Vec<String> = if kind == "modify-miss" {
+        let codec = SessionCodec::new("dev-secret").unwrap();
+        (0..600)
+            .map(|i| {
+                let mut s = session.clone();
+                s.insert("visits", i);
+                format!("session={}", codec.encode(&s).unwrap())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for i in 0..n {
+        let cookie = fresh.get(i).unwrap_or(&cookie);
         let req = Request::builder()
             .uri("/")
-            .header(header::COOKIE, &cookie)
+            .header(header::COOKIE, cookie)
             .body(Body::empty())
             .unwrap();
         let resp = rt.block_on(app.clone().oneshot(req)).unwrap();

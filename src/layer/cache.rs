@@ -1,12 +1,15 @@
 //! The session cycle's cache of verified cookies: browsers send the same cookie until
 //! it changes, so a cookie verified once need not be verified, inflated and parsed
-//! again. Keyed by the cookie's exact text; an entry holds what decoding it gave
+//! again. A cookie is cached on its second sighting (the first records a hash), so
+//! a cookie seen once, such as the one a modifying request replaces, costs no copy.
+//! Keyed by the cookie's exact text; an entry holds what decoding it gave
 //! (never a session a handler modified), the signing time (the age is checked
 //! against `max_age` on every hit), the key that verified it, and whether its
 //! payload is the one Flask would write for that session (known after its first
 //! refresh), which lets an unmodified permanent session be refreshed by re-signing.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasher as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::itsdangerous::KeyUsed;
@@ -93,6 +96,10 @@ struct Inner {
     map: HashMap<Arc<str>, (Verified, usize)>,
     order: VecDeque<Arc<str>>,
     bytes: usize,
+    /// Hashes of cookies seen once: a cookie is cached when it comes back (a
+    /// browser resending it), so that a request whose cookie is never seen again (the
+    /// one a modifying request replaces) pays a hash, not a copy of its session.
+    seen: HashSet<u64>,
 }
 
 /// The cache itself, shared by the clones of a cycle.
@@ -100,6 +107,7 @@ struct Inner {
 pub(crate) struct Cache {
     limits: Option<CookieCache>,
     inner: Mutex<Inner>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 /// An estimate of what a session's dict holds in memory.
@@ -130,6 +138,7 @@ impl Cache {
         Cache {
             limits: (limits.max_entries > 0 && limits.max_bytes > 0).then_some(limits),
             inner: Mutex::default(),
+            hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
@@ -140,6 +149,25 @@ impl Cache {
     /// Whether the cache is on.
     pub(crate) fn enabled(&self) -> bool {
         self.limits.is_some()
+    }
+
+    /// Whether a verified `cookie` should be cached now: on its second sighting.
+    /// The first only records its hash (at most `max_entries` of them, then they
+    /// start over).
+    pub(crate) fn wants(&self, cookie: &str) -> bool {
+        let Some(limits) = self.limits else {
+            return false;
+        };
+        let hash = self.hasher.hash_one(cookie);
+        let mut inner = self.lock();
+        if inner.seen.remove(&hash) {
+            return true;
+        }
+        if inner.seen.len() >= limits.max_entries {
+            inner.seen.clear();
+        }
+        inner.seen.insert(hash);
+        false
     }
 
     /// What verifying `cookie` gave, if it is cached.

@@ -128,9 +128,11 @@ impl SessionCycle {
     }
 
     /// The cache of verified cookies ([`CookieCache::new`] by default: 10,000
-    /// cookies, 16 MiB). A request whose cookie was verified before gets its session
-    /// without verifying, inflating and parsing it again (its age is still checked
-    /// against `max_age`); an unmodified permanent session whose payload is the one
+    /// cookies, 16 MiB). A cookie is cached when it comes back (a browser resending
+    /// it; its first sighting records a hash only, so the cookie a modifying request
+    /// replaces costs no copy), and then a request gets its session without
+    /// verifying, inflating and parsing it again (its age is still checked against
+    /// `max_age`); an unmodified permanent session whose payload is the one
     /// Flask writes is refreshed by re-signing that payload instead of encoding the
     /// session again. A new cache, empty, shared by the clones of the result (a new
     /// codec means a new cycle and so a new cache: a changed key never meets old
@@ -448,7 +450,7 @@ impl SessionCycle {
             None | Some("") => (Session::new(), SessionOrigin::NoCookie),
             Some(value) => match self.codec.open_at(value, now) {
                 Ok(loaded) => {
-                    if self.cache.enabled() {
+                    if self.cache.wants(value) {
                         self.cache.insert(
                             value,
                             cache::Verified {
@@ -894,6 +896,9 @@ mod cycle_tests {
         let first = cycle
             .open_at([header.as_bytes()], T + 1)
             .unwrap_or_else(|e| panic!("{e}"));
+        // Cached when the cookie comes back, not on its first sighting.
+        assert_eq!(cycle.cookie_cache_usage().0, 0);
+        let _ = cycle.open_at([header.as_bytes()], T + 1);
         assert_eq!(cycle.cookie_cache_usage().0, 1);
         let hit = cycle
             .open_at([header.as_bytes()], T + 50)
@@ -934,7 +939,10 @@ mod cycle_tests {
             let cookie = codec
                 .encode_at(&[("n", i)].into_iter().collect(), T)
                 .unwrap_or_default();
-            let _ = cycle.open_at([format!("session={cookie}").as_bytes()], T);
+            // Twice: a cookie is cached when it comes back.
+            for _ in 0..2 {
+                let _ = cycle.open_at([format!("session={cookie}").as_bytes()], T);
+            }
         }
         assert_eq!(cycle.cookie_cache_usage().0, 10);
         let small = SessionCycle::new(codec.clone())
@@ -943,9 +951,15 @@ mod cycle_tests {
             let cookie = codec
                 .encode_at(&[("n", i)].into_iter().collect(), T)
                 .unwrap_or_default();
-            let _ = small.open_at([format!("session={cookie}").as_bytes()], T);
+            for _ in 0..2 {
+                let _ = small.open_at([format!("session={cookie}").as_bytes()], T);
+            }
         }
-        assert!(small.cookie_cache_usage().1 <= 1_000);
+        let (entries, bytes) = small.cookie_cache_usage();
+        assert!(
+            entries > 0 && bytes <= 1_000,
+            "{entries} entries, {bytes} bytes"
+        );
         // A handler modifies the session: the new cookie is read as written, and the
         // old cookie (a request in flight) still reads as it was signed.
         let old = codec
