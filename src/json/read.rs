@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::tag;
 use crate::error::{Error, Limit, PayloadStage, Result};
 use crate::limits::Limits;
+use crate::python;
 use crate::value::{Dict, Int, Key, Value};
 
 /// Reads one JSON value filling the whole text (whitespace around it allowed).
@@ -520,40 +521,21 @@ impl<'a> Reader<'a> {
                         .peek()
                         .ok_or_else(|| self.error("unterminated string"))?;
                     self.pos += 1;
-                    match esc {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xd800..0xdc00).contains(&hi) {
-                                if self.eat_literal("\\u") {
-                                    let lo = self.hex4()?;
-                                    if !(0xdc00..0xe000).contains(&lo) {
-                                        return Err(self.error(
-                                            "lone surrogate escape (Rust strings cannot hold it)",
-                                        ));
-                                    }
-                                    0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
-                                } else {
-                                    return Err(self.error(
-                                        "lone surrogate escape (Rust strings cannot hold it)",
-                                    ));
-                                }
-                            } else {
-                                hi
-                            };
-                            let c = char::from_u32(code).ok_or_else(|| {
-                                self.error("lone surrogate escape (Rust strings cannot hold it)")
-                            })?;
-                            out.push(c);
-                        }
-                        _ => return Err(self.error("invalid \\escape")),
+                    if let Some(c) = python::simple_escape(esc) {
+                        out.push(c);
+                    } else if esc == b'u' {
+                        let unit = self.hex4()?;
+                        let low = if python::is_high_surrogate(unit) && self.eat_literal("\\u") {
+                            Some(self.hex4()?)
+                        } else {
+                            None
+                        };
+                        let c = python::escaped_char(unit, low).ok_or_else(|| {
+                            self.error("lone surrogate escape (Rust strings cannot hold it)")
+                        })?;
+                        out.push(c);
+                    } else {
+                        return Err(self.error("invalid \\escape"));
                     }
                     start = self.pos;
                 }

@@ -281,41 +281,28 @@ impl Reader<'_> {
                         .peek()
                         .ok_or_else(|| malformed("the value is truncated"))?;
                     self.pos += 1;
-                    match c {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let first = self.hex4()?;
-                            let code = if (0xd800..0xdc00).contains(&first) {
-                                if self.text.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                                    return Err(malformed("a lone surrogate in a string"));
-                                }
-                                self.pos += 2;
-                                let second = self.hex4()?;
-                                if !(0xdc00..0xe000).contains(&second) {
-                                    return Err(malformed("a lone surrogate in a string"));
-                                }
-                                0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00)
-                            } else {
-                                first
-                            };
-                            out.push(
-                                char::from_u32(code)
-                                    .ok_or_else(|| malformed("a lone surrogate in a string"))?,
-                            );
-                        }
-                        _ => {
-                            return Err(malformed(format!(
-                                "invalid escape (at byte {})",
-                                self.pos - 1
-                            )));
-                        }
+                    if let Some(ch) = python::simple_escape(c) {
+                        out.push(ch);
+                    } else if c == b'u' {
+                        let unit = self.hex4()?;
+                        let low = if python::is_high_surrogate(unit) {
+                            if self.text.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                return Err(malformed("a lone surrogate in a string"));
+                            }
+                            self.pos += 2;
+                            Some(self.hex4()?)
+                        } else {
+                            None
+                        };
+                        out.push(
+                            python::escaped_char(unit, low)
+                                .ok_or_else(|| malformed("a lone surrogate in a string"))?,
+                        );
+                    } else {
+                        return Err(malformed(format!(
+                            "invalid escape (at byte {})",
+                            self.pos - 1
+                        )));
                     }
                 }
                 _ => return Err(self.invalid()),

@@ -7,6 +7,7 @@
 mod base64;
 mod float;
 mod http_date;
+mod json_escape;
 mod literal;
 mod repr;
 mod uuid;
@@ -14,6 +15,7 @@ mod uuid;
 pub(crate) use base64::{b64decode, b64encode};
 pub(crate) use float::{push_float, push_float_msgspec};
 pub(crate) use http_date::{parse_http_date, push_http_date};
+pub(crate) use json_escape::{escaped_char, is_high_surrogate, simple_escape};
 pub(crate) use literal::{
     parse_bytes_literal, parse_lower_hex, push_bytes_repr, push_hex, push_str_repr,
 };
