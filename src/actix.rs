@@ -165,6 +165,19 @@ pub struct SessionService<S> {
     cycle: SessionCycle,
 }
 
+/// 503 when the session store failed (down or slow: the request may work when
+/// retried), 500 for every other failure, as Flask answers them.
+fn error_response<B>(req: HttpRequest, error: &crate::Error) -> ServiceResponse<EitherBody<B>> {
+    if *error.kind() == crate::ErrorKind::Store {
+        return ServiceResponse::new(
+            req,
+            HttpResponse::ServiceUnavailable().body("Service Unavailable"),
+        )
+        .map_into_right_body();
+    }
+    internal_error(req)
+}
+
 fn internal_error<B>(req: HttpRequest) -> ServiceResponse<EitherBody<B>> {
     ServiceResponse::new(
         req,
@@ -217,10 +230,13 @@ where
                     let res = HttpResponse::InternalServerError().body(problem);
                     return Ok(req.into_response(res).map_into_right_body());
                 }
-                cycle.open_request_at(&request, cycle.codec().now())
+                cycle
+                    .open_request_async(&request, cycle.codec().now())
+                    .await
             };
-            let Ok(opened) = opened else {
-                return Ok(internal_error(req.request().clone()));
+            let opened = match opened {
+                Ok(opened) => opened,
+                Err(e) => return Ok(error_response(req.request().clone(), &e)),
             };
             req.extensions_mut().insert(opened.session.clone());
             if let Some(login) = &opened.login {
@@ -229,8 +245,12 @@ where
             // Handler errors come back as responses (actix turns them into ones), so the
             // session of an error response is saved too, as Flask saves it.
             let mut res = service.call(req).await?.map_into_left_body();
-            let Ok(outcome) = cycle.finish_request_at(&opened, cycle.codec().now()) else {
-                return Ok(internal_error(res.request().clone()));
+            let outcome = match cycle
+                .finish_request_async(&opened, cycle.codec().now())
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(e) => return Ok(error_response(res.request().clone(), &e)),
             };
             for cookie in outcome.set_cookies {
                 match HeaderValue::from_str(&cookie) {

@@ -197,6 +197,17 @@ fn take_ready<S: Clone>(slot: &mut S) -> S {
     std::mem::replace(slot, clone)
 }
 
+/// 503 when the session store failed (down or slow: the request may work when
+/// retried), 500 for every other failure, as Flask answers them.
+fn error_response(error: &crate::Error) -> Response<Body> {
+    if *error.kind() == crate::ErrorKind::Store {
+        let mut resp = Response::new(Body::from("Service Unavailable"));
+        *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        return resp;
+    }
+    internal_error()
+}
+
 fn internal_error() -> Response<Body> {
     let mut resp = Response::new(Body::from("Internal Server Error"));
     *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
@@ -217,20 +228,22 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+    fn call(&mut self, req: Request<B>) -> Self::Future {
         let cycle = self.cycle.clone();
         let mut inner = take_ready(&mut self.inner);
         Box::pin(async move {
             let now = cycle.codec().now();
+            // The parts only (no body) are borrowed across the store's await.
+            let (parts, body) = req.into_parts();
             let opened = {
-                let headers = req.headers();
-                let remote = req
-                    .extensions()
+                let headers = &parts.headers;
+                let remote = parts
+                    .extensions
                     .get::<ConnectInfo<SocketAddr>>()
                     .map(|info| info.0.ip().to_string());
                 let mut request = RequestInfo::new()
                     .with_client(ClientInfo::new(remote.as_deref()))
-                    .with_http2(req.version() >= axum::http::Version::HTTP_2);
+                    .with_http2(parts.version >= axum::http::Version::HTTP_2);
                 for (name, value) in headers {
                     request = request.with_header(name.as_str(), value.as_bytes());
                 }
@@ -244,18 +257,24 @@ where
                     *resp.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
                     return Ok(resp);
                 }
-                cycle.open_request_at(&request, now)
+                cycle.open_request_async(&request, now).await
             };
-            let Ok(opened) = opened else {
-                return Ok(internal_error());
+            let opened = match opened {
+                Ok(opened) => opened,
+                Err(e) => return Ok(error_response(&e)),
             };
+            let mut req = Request::from_parts(parts, body);
             req.extensions_mut().insert(opened.session.clone());
             if let Some(login) = &opened.login {
                 req.extensions_mut().insert(login.clone());
             }
             let mut resp = inner.call(req).await?;
-            let Ok(outcome) = cycle.finish_request_at(&opened, cycle.codec().now()) else {
-                return Ok(internal_error());
+            let outcome = match cycle
+                .finish_request_async(&opened, cycle.codec().now())
+                .await
+            {
+                Ok(outcome) => outcome,
+                Err(e) => return Ok(error_response(&e)),
             };
             for header in outcome.set_cookies {
                 match HeaderValue::from_str(&header) {

@@ -65,6 +65,9 @@ pub enum ErrorKind {
     Unencodable,
     /// The configuration is invalid (an empty key list, a separator inside the base64 alphabet).
     Config,
+    /// The server-side session store failed: unreachable, timed out, or it refused
+    /// a command. Framework glue answers HTTP 503.
+    Store,
 }
 
 /// Which step of payload decoding failed.
@@ -261,6 +264,10 @@ impl Error {
         Error::new(ErrorKind::Unencodable, detail)
     }
 
+    pub(crate) fn store(detail: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Store, detail)
+    }
+
     pub(crate) fn config(detail: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config, detail)
     }
@@ -313,6 +320,7 @@ impl Error {
             ErrorKind::LimitExceeded(_) => "limit",
             ErrorKind::Unencodable => "unencodable",
             ErrorKind::Config => "config",
+            ErrorKind::Store => "store",
         }
     }
 
@@ -354,6 +362,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::LimitExceeded(limit) => write!(f, "limit exceeded ({limit})"),
             ErrorKind::Unencodable => f.write_str("cannot encode"),
             ErrorKind::Config => f.write_str("invalid configuration"),
+            ErrorKind::Store => f.write_str("session store failed"),
         }
     }
 }

@@ -81,6 +81,7 @@ pub mod msgspec;
 pub mod pickle;
 mod python;
 pub mod session;
+pub mod store;
 pub mod tags;
 pub mod value;
 mod zlib;

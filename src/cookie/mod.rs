@@ -29,6 +29,7 @@ pub use ::cookie::Cookie;
 
 use crate::error::{Error, Limit, Result};
 use crate::python;
+use crate::session::save::{self, Refresh, SaveAction, SaveRules};
 use crate::session::{SessionCodec, TrackedSession};
 
 /// The `SameSite` attribute (Flask's `SESSION_COOKIE_SAMESITE`).
@@ -285,6 +286,24 @@ impl CookieConfig {
         &self.name
     }
 
+    /// The cookie's `Domain`, if set.
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::cookie::CookieConfig::flask().domain(), None);
+    /// ```
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.as_deref()
+    }
+
+    /// The cookie's `Path`.
+    ///
+    /// ```
+    /// assert_eq!(flask_session_cookie::cookie::CookieConfig::flask().path(), "/");
+    /// ```
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The cookie's own lifetime, if set; see
     /// [`with_lifetime`](CookieConfig::with_lifetime).
     ///
@@ -518,22 +537,29 @@ impl CookieConfig {
         now: i64,
         value: impl FnOnce(&crate::session::Session) -> Result<String>,
     ) -> Result<SaveOutcome> {
+        let rules = SaveRules {
+            vary: true,
+            refresh: if self.refresh_each_request {
+                Refresh::Permanent
+            } else {
+                Refresh::Never
+            },
+        };
+        let plan = save::plan(session, rules);
         let mut out = SaveOutcome {
             set_cookie: None,
-            vary_cookie: session.accessed(),
+            vary_cookie: plan.vary,
         };
-        let s = session.untracked();
-        if s.is_empty() {
-            if session.modified() {
+        match plan.action {
+            SaveAction::Nothing => return Ok(out),
+            SaveAction::Delete => {
                 out.set_cookie = Some(self.delete_cookie_header());
-                out.vary_cookie = true;
+                return Ok(out);
             }
-            return Ok(out);
+            SaveAction::Write { .. } => {}
         }
+        let s = session.untracked();
         let permanent = s.permanent();
-        if !(session.modified() || (permanent && self.refresh_each_request)) {
-            return Ok(out);
-        }
         let value = value(s)?;
         let limit = codec.serializer().limits().max_cookie_len();
         if value.len() > limit {

@@ -611,7 +611,7 @@ fn load_user(
     // Flask 3.1 counts any use of the session as an access.
     let _ = tracked.len();
     let mut protection = ProtectionOutcome::NotChecked;
-    if config.protection != Protection::Off && !tracked.untracked().is_empty() {
+    if config.protection != Protection::Off && !tracked.is_empty_in_python() {
         let matches = tracked.get(ID_KEY).and_then(Value::as_str) == Some(identifier);
         if matches {
             protection = ProtectionOutcome::Passed;

@@ -34,7 +34,11 @@
 //! # Ok::<(), flask_session_cookie::Error>(())
 //! ```
 
+mod server;
+
 use std::fmt;
+
+pub use server::ServerSide;
 
 use crate::error::{Error, ErrorKind, PayloadStage, Result};
 use crate::itsdangerous::{SecretKeys, Signer, SignerConfig};

@@ -48,6 +48,7 @@ pub(crate) use form_body::{BodyRefusal, FormBody, protect as csrf_protect};
 use crate::cookie::{CookieConfig, CookieHeaders, SaveOutcome, find_request_cookie_in};
 use crate::error::{Error, Result};
 use crate::flask_login::{ClientInfo, FlaskLogin, LoginConfig};
+use crate::flask_session::ServerSide;
 use crate::itsdangerous::KeyUsed;
 use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
 
@@ -78,6 +79,8 @@ pub struct SessionCycle {
     cookie_headers: CookieHeaders,
     unknown_client_ok: bool,
     cache: Arc<cache::Cache>,
+    /// Where the session lives when not in the cookie.
+    server: Option<Arc<ServerSide>>,
 }
 
 impl fmt::Debug for SessionCycle {
@@ -90,6 +93,7 @@ impl fmt::Debug for SessionCycle {
             .field("cookie_headers", &self.cookie_headers)
             .field("unknown_client_ok", &self.unknown_client_ok)
             .field("cookie_cache", &self.cache.usage())
+            .field("server_side", &self.server)
             .finish()
     }
 }
@@ -124,6 +128,59 @@ impl SessionCycle {
             cookie_headers: CookieHeaders::Wsgi,
             unknown_client_ok: false,
             cache: Arc::new(cache::Cache::new(CookieCache::new())),
+            server: None,
+        }
+    }
+
+    /// Keeps sessions in a store, as Flask-Session (or Quart-Session) does, instead
+    /// of in the cookie: the cookie carries the session id, and the session is read
+    /// and saved by `server` ([`ServerSide::open`], [`ServerSide::save`]) under the
+    /// same save decision Flask's cookie session uses. The codec's key is the app's
+    /// `SECRET_KEY` (for Flask-Login and CSRF beside it), its clock dates the
+    /// cookies. A server-side cycle is driven with
+    /// [`open_request_async`](SessionCycle::open_request_async) and
+    /// [`finish_request_async`](SessionCycle::finish_request_async) (the axum layer
+    /// and actix middleware do so); the synchronous methods refuse it. Fails with a
+    /// [`Config`](crate::ErrorKind::Config) error when another configuration of
+    /// this process uses the same store and prefix for the other package
+    /// ([`ServerSide::claim_prefix`]).
+    ///
+    /// ```
+    /// use flask_session_cookie::flask_session::{Package, ServerSide};
+    /// use flask_session_cookie::store::redis::RedisStore;
+    /// use flask_session_cookie::{layer::SessionCycle, SessionCodec};
+    ///
+    /// let store = RedisStore::new("redis://127.0.0.1:6379")?;
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?)
+    ///     .with_server_side(ServerSide::new(Package::FlaskSession, store))?;
+    /// assert!(cycle.server_side().is_some());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn with_server_side(mut self, server: ServerSide) -> Result<Self> {
+        server.claim_prefix()?;
+        self.server = Some(Arc::new(server));
+        Ok(self)
+    }
+
+    /// The server-side settings, when sessions live in a store.
+    ///
+    /// ```
+    /// let cycle = flask_session_cookie::layer::SessionCycle::new(flask_session_cookie::SessionCodec::new("k")?);
+    /// assert!(cycle.server_side().is_none());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn server_side(&self) -> Option<&ServerSide> {
+        self.server.as_deref()
+    }
+
+    /// The error of a synchronous open or finish on a server-side cycle.
+    fn refuse_sync(&self) -> Result<()> {
+        match self.server {
+            Some(_) => Err(Error::config(
+                "this cycle keeps sessions in a store: open and finish requests with \
+                 open_request_async and finish_request_async",
+            )),
+            None => Ok(()),
         }
     }
 
@@ -428,6 +485,7 @@ impl SessionCycle {
         how: CookieHeaders,
         now: i64,
     ) -> Result<FlaskSession> {
+        self.refuse_sync()?;
         let value = find_request_cookie_in(cookie_headers, self.cookie.name(), how);
         if let Some(cookie) = value.as_deref().filter(|v| !v.is_empty())
             && let Some(hit) = self.cache.get(cookie)
@@ -525,6 +583,7 @@ impl SessionCycle {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn finish_at(&self, session: &FlaskSession, now: i64) -> Result<SaveOutcome> {
+        self.refuse_sync()?;
         let tracked = session.lock();
         let modified = tracked.modified();
         self.cookie
@@ -557,15 +616,33 @@ impl SessionCycle {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn open_request_at(&self, request: &RequestInfo<'_>, now: i64) -> Result<RequestSession> {
-        let headers = || request.cookie_headers.iter().copied();
-        let how = if request.http2 {
+        let how = self.reading(request);
+        let session = self.open_headers_at(request.cookie_headers.iter().copied(), how, now)?;
+        Ok(self.with_request_login(session, request, how))
+    }
+
+    /// How this request's `Cookie` headers are read.
+    fn reading(&self, request: &RequestInfo<'_>) -> CookieHeaders {
+        if request.http2 {
             CookieHeaders::Separate
         } else {
             self.cookie_headers
-        };
-        let session = self.open_headers_at(headers(), how, now)?;
+        }
+    }
+
+    /// The request's session with its login, when the cycle runs Flask-Login.
+    fn with_request_login(
+        &self,
+        session: FlaskSession,
+        request: &RequestInfo<'_>,
+        how: CookieHeaders,
+    ) -> RequestSession {
         let login = self.login.as_ref().map(|config| {
-            let remember = find_request_cookie_in(headers(), config.cookie().name(), how);
+            let remember = find_request_cookie_in(
+                request.cookie_headers.iter().copied(),
+                config.cookie().name(),
+                how,
+            );
             FlaskLogin::new(
                 session.clone(),
                 Arc::clone(config),
@@ -573,7 +650,118 @@ impl SessionCycle {
                 remember.as_deref(),
             )
         });
-        Ok(RequestSession { session, login })
+        RequestSession { session, login }
+    }
+
+    /// Opens a whole request as [`open_request_at`](SessionCycle::open_request_at)
+    /// does, wherever the session lives: in the cookie, or in the store of
+    /// [`with_server_side`](SessionCycle::with_server_side) (the package's
+    /// `open_session`: [`ServerSide::open`]). An error is what Flask answers with an
+    /// error response: a [`Store`](crate::ErrorKind::Store) error (the store is
+    /// down or slow) with 503, others with 500.
+    ///
+    /// ```
+    /// # async fn f() -> Result<(), flask_session_cookie::Error> {
+    /// use flask_session_cookie::{layer::{RequestInfo, SessionCycle}, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?);
+    /// let opened = cycle.open_request_async(&RequestInfo::new(), 1_700_000_000).await?;
+    /// opened.session.insert("n", 1);
+    /// let done = cycle.finish_request_async(&opened, 1_700_000_000).await?;
+    /// assert_eq!(done.set_cookies.len(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_request_async(
+        &self,
+        request: &RequestInfo<'_>,
+        now: i64,
+    ) -> Result<RequestSession> {
+        let Some(server) = &self.server else {
+            return self.open_request_at(request, now);
+        };
+        let how = self.reading(request);
+        let cookie = find_request_cookie_in(
+            request.cookie_headers.iter().copied(),
+            self.cookie.name(),
+            how,
+        );
+        let session = server
+            .open(cookie.as_deref(), request.client.remote_addr)
+            .await
+            .inspect_err(|e| {
+                report!(
+                    self,
+                    warn,
+                    e,
+                    "server-side session cannot be opened; answering with an error"
+                );
+            })?;
+        if let SessionOrigin::Rejected(e) = session.origin() {
+            report!(self, debug, e, "session id rejected; a new session starts");
+        }
+        Ok(self.with_request_login(session, request, how))
+    }
+
+    /// What to add to the response of a request opened with
+    /// [`open_request_async`](SessionCycle::open_request_async), as
+    /// [`finish_request_at`](SessionCycle::finish_request_at) says, wherever the
+    /// session lives (in a store: [`ServerSide::save`]). An error is what Flask
+    /// answers with an error response (a [`Store`](crate::ErrorKind::Store) error:
+    /// 503).
+    ///
+    /// ```
+    /// # async fn f() -> Result<(), flask_session_cookie::Error> {
+    /// use flask_session_cookie::{layer::{RequestInfo, SessionCycle}, SessionCodec};
+    /// let cycle = SessionCycle::new(SessionCodec::new("dev-secret")?);
+    /// let opened = cycle.open_request_async(&RequestInfo::new(), 1_700_000_000).await?;
+    /// let done = cycle.finish_request_async(&opened, 1_700_000_000).await?;
+    /// assert!(done.set_cookies.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn finish_request_async(
+        &self,
+        opened: &RequestSession,
+        now: i64,
+    ) -> Result<Finished> {
+        let Some(server) = &self.server else {
+            return self.finish_request_at(opened, now);
+        };
+        let mut set_cookies = self.finish_login(opened, now)?;
+        let outcome = server
+            .save(&opened.session, &self.cookie, now)
+            .await
+            .inspect_err(|e| {
+                report!(
+                    self,
+                    warn,
+                    e,
+                    "server-side session cannot be saved; answering with an error"
+                );
+            })?;
+        set_cookies.extend(outcome.set_cookie);
+        Ok(Finished {
+            set_cookies,
+            vary_cookie: outcome.vary_cookie,
+        })
+    }
+
+    /// Flask-Login's `after_request`: the remember cookie, if any.
+    fn finish_login(&self, opened: &RequestSession, now: i64) -> Result<Vec<String>> {
+        let mut set_cookies = Vec::new();
+        if let Some(login) = &opened.login {
+            match login.finish_at(now) {
+                Ok(header) => set_cookies.extend(header),
+                Err(e) => {
+                    report!(
+                        self,
+                        warn,
+                        &e,
+                        "remember cookie cannot be written; answering 500"
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        Ok(set_cookies)
     }
 
     /// What to add to the response of a request opened with
@@ -594,21 +782,8 @@ impl SessionCycle {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn finish_request_at(&self, opened: &RequestSession, now: i64) -> Result<Finished> {
-        let mut set_cookies = Vec::new();
-        if let Some(login) = &opened.login {
-            match login.finish_at(now) {
-                Ok(header) => set_cookies.extend(header),
-                Err(e) => {
-                    report!(
-                        self,
-                        warn,
-                        &e,
-                        "remember cookie cannot be written; answering 500"
-                    );
-                    return Err(e);
-                }
-            }
-        }
+        self.refuse_sync()?;
+        let mut set_cookies = self.finish_login(opened, now)?;
         let outcome = self.finish_at(&opened.session, now)?;
         set_cookies.extend(outcome.set_cookie);
         Ok(Finished {

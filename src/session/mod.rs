@@ -3,6 +3,7 @@
 //! ([`TrackedSession`], [`FlaskSession`]).
 
 mod codec;
+pub(crate) mod save;
 mod tracked;
 
 use serde::Serialize;

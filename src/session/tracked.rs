@@ -38,6 +38,10 @@ pub struct TrackedSession {
     session: Session,
     accessed: Cell<bool>,
     modified: bool,
+    /// Python's `bool(session)` and `session.clear()` as Flask-Session's
+    /// `ServerSideSession` has them (only `_permanent` counts as empty; clearing
+    /// keeps it).
+    server_side: bool,
 }
 
 impl TrackedSession {
@@ -52,6 +56,49 @@ impl TrackedSession {
             session,
             accessed: Cell::new(false),
             modified: false,
+            server_side: false,
+        }
+    }
+
+    /// The same session, tested and cleared as Flask-Session's `ServerSideSession`
+    /// is: one holding only `_permanent` is empty, and clearing keeps `_permanent`.
+    pub(crate) fn with_server_side_truth(mut self) -> Self {
+        self.server_side = true;
+        self
+    }
+
+    /// Python's `not session` on the session interface's class (what Flask's
+    /// `save_session` and Flask-Login's `if sess` test), without marking it
+    /// accessed: empty, or for a Flask-Session session holding only `_permanent`
+    /// ([`Session::is_empty_server_side`]).
+    ///
+    /// ```
+    /// let s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// assert!(s.is_empty_in_python() && !s.accessed());
+    /// ```
+    pub fn is_empty_in_python(&self) -> bool {
+        if self.server_side {
+            self.session.is_empty_server_side()
+        } else {
+            self.session.is_empty()
+        }
+    }
+
+    /// Python's `session.clear()` on the session interface's class: everything
+    /// goes (Flask), or everything but `_permanent` (Flask-Session:
+    /// [`Session::clear_keeping_permanent`]). Marks the session modified.
+    ///
+    /// ```
+    /// let mut s = flask_session_cookie::session::TrackedSession::new(Default::default());
+    /// s.insert("a", 1);
+    /// s.clear_as_python();
+    /// assert!(s.is_empty_in_python() && s.modified());
+    /// ```
+    pub fn clear_as_python(&mut self) {
+        if self.server_side {
+            self.session_mut().clear_keeping_permanent();
+        } else {
+            self.session_mut().clear();
         }
     }
 
@@ -178,6 +225,15 @@ struct Shared {
     /// The cookie text the session was opened from (a bearer credential: never in
     /// `Debug`), for re-signing an unmodified session.
     source: Option<Arc<str>>,
+    /// A server-side session's id (a bearer credential too), and whether the
+    /// handler asked for a new one.
+    server: Option<ServerId>,
+}
+
+/// A server-side session's id during one request.
+pub(crate) struct ServerId {
+    pub(crate) id: Arc<str>,
+    pub(crate) regenerate: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Shared {
@@ -186,6 +242,7 @@ impl std::fmt::Debug for Shared {
             .field("tracked", &self.tracked)
             .field("origin", &self.origin)
             .field("source", &self.source.as_ref().map(|_| "<redacted>"))
+            .field("server_id", &self.server.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -214,6 +271,11 @@ pub enum SessionOrigin {
     /// The cookie was rejected: a bad or expired signature, a malformed value, a
     /// cookie over the length limit. The session started empty.
     Rejected(Arc<Error>),
+    /// A server-side session was read from the store under the cookie's id.
+    Stored,
+    /// The cookie's id names no stored session (it expired, or was deleted): the
+    /// session starts empty under a fresh id, as Flask-Session 0.7+ does.
+    NotStored,
 }
 
 impl FlaskSession {
@@ -232,12 +294,58 @@ impl FlaskSession {
             tracked: Mutex::new(tracked),
             origin,
             source,
+            server: None,
+        }))
+    }
+
+    /// A handle over a server-side session stored (or to be stored) under `id`.
+    pub(crate) fn server_side(tracked: TrackedSession, origin: SessionOrigin, id: String) -> Self {
+        FlaskSession(Arc::new(Shared {
+            tracked: Mutex::new(tracked),
+            origin,
+            source: None,
+            server: Some(ServerId {
+                id: Arc::from(id),
+                regenerate: std::sync::atomic::AtomicBool::new(false),
+            }),
         }))
     }
 
     /// The cookie text the session was opened from, if it was.
     pub(crate) fn source(&self) -> Option<&Arc<str>> {
         self.0.source.as_ref()
+    }
+
+    /// A server-side session's id and its regenerate flag.
+    pub(crate) fn server_id(&self) -> Option<&ServerId> {
+        self.0.server.as_ref()
+    }
+
+    /// Flask-Session's `app.session_interface.regenerate(session)`: a server-side
+    /// session that is not empty gets a new id when the response is made (the old
+    /// id's stored value is deleted, the session saved under the new id, the cookie
+    /// sent), so that an id seen before a login is worth nothing after it. Returns
+    /// whether that will happen: not for an empty session (as in Flask-Session), and
+    /// not for a cookie session, whose content is its own proof.
+    ///
+    /// ```
+    /// let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
+    /// session.insert("_user_id", "1");
+    /// assert!(!session.regenerate()); // a cookie session has no id
+    /// ```
+    pub fn regenerate(&self) -> bool {
+        let Some(server) = &self.0.server else {
+            return false;
+        };
+        let mut tracked = self.lock();
+        if tracked.is_empty_in_python() {
+            return false;
+        }
+        server
+            .regenerate
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        tracked.mark_modified();
+        true
     }
 
     /// A session handle not attached to a request (for tests and examples).
@@ -366,14 +474,16 @@ impl FlaskSession {
         self.modify(|s| s.remove(key))
     }
 
-    /// Empties the session: the response deletes the cookie (Flask's logout).
+    /// Empties the session: the response deletes the cookie (Flask's logout). A
+    /// Flask-Session session keeps `_permanent`, as its `clear()` does
+    /// ([`TrackedSession::clear_as_python`]); it is deleted from the store all the same.
     ///
     /// ```
     /// # let session = flask_session_cookie::session::FlaskSession::detached(Default::default());
     /// session.clear();
     /// ```
     pub fn clear(&self) {
-        self.modify(Session::clear);
+        self.lock().clear_as_python();
     }
 
     /// `session.permanent`.

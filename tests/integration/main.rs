@@ -42,6 +42,8 @@ mod quickstart;
 mod quickstart_example;
 mod refresh_reuse;
 mod secrets;
+#[cfg(all(feature = "axum", feature = "actix", feature = "redis"))]
+mod server_side;
 mod server_side_values;
 #[cfg(all(feature = "axum", feature = "actix"))]
 mod shared_login;

@@ -43,6 +43,17 @@ impl Browser {
         resp
     }
 
+    /// GETs `path` and returns only the status (any status).
+    pub fn status(&self, port: u16, path: &str) -> u16 {
+        self.client
+            .get(format!("http://127.0.0.1:{port}{path}"))
+            .header("User-Agent", self.agent)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
     pub fn text(&self, port: u16, path: &str) -> String {
         self.get(port, path).text().unwrap()
     }

@@ -54,9 +54,46 @@ pub fn start_script(script: &str, env: &[(&str, &str)], health: bool) -> Option<
     }
 }
 
+/// Starts a script as [`start_script`] does, with another venv's python.
+pub fn start_script_with(
+    python: &str,
+    script: &str,
+    env: &[(&str, &str)],
+    health: bool,
+) -> Option<LiveFlask> {
+    let required = std::env::var("FSC_REQUIRE_FLASK").is_ok_and(|v| v == "1");
+    if !std::path::Path::new(python).exists() {
+        let why = format!("no {python} (scripts/test makes the venvs)");
+        if required {
+            panic!("the live Python app is required (FSC_REQUIRE_FLASK=1): {why}");
+        }
+        eprintln!("SKIPPED: {why}");
+        return None;
+    }
+    match try_start_with(python.to_owned(), script, env, health) {
+        Ok(live) => Some(live),
+        Err(why) if required => {
+            panic!("the live Python app is required (FSC_REQUIRE_FLASK=1) but cannot start: {why}")
+        }
+        Err(why) => {
+            eprintln!("SKIPPED: {why}");
+            None
+        }
+    }
+}
+
 fn try_start(script: &str, env: &[(&str, &str)], health: bool) -> Result<LiveFlask, String> {
     let python =
         python().ok_or("no FLASK_PYTHON and no target/flask-venv (scripts/flask-venv makes it)")?;
+    try_start_with(python, script, env, health)
+}
+
+fn try_start_with(
+    python: String,
+    script: &str,
+    env: &[(&str, &str)],
+    health: bool,
+) -> Result<LiveFlask, String> {
     let app = format!("{}/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut child = Command::new(&python)
         .args(["-W", "ignore", &app, "--stop-on-stdin-close"])

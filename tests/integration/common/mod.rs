@@ -5,6 +5,8 @@ pub mod browser;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod live;
+#[cfg(feature = "redis")]
+pub mod redis;
 #[cfg(any(feature = "axum", feature = "actix"))]
 pub mod rust_server;
 

@@ -1,0 +1,263 @@
+//! A real `redis-server` on a free loopback port, without persistence (no RDB, no
+//! AOF), and a real 3-master Redis Cluster made with `redis-cli --cluster create`;
+//! each stopped when dropped. `scripts/test` installs the Debian package when
+//! missing and sets `FSC_REQUIRE_REDIS=1`: then a Redis that cannot start fails the
+//! test loudly; otherwise the test prints why it skips.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Redis {
+    child: Option<Child>,
+    pub port: u16,
+    dir: PathBuf,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn required() -> bool {
+    std::env::var("FSC_REQUIRE_REDIS").is_ok_and(|v| v == "1")
+}
+
+fn skip_or_panic(why: String) -> Option<Redis> {
+    if required() {
+        panic!("redis-server is required (FSC_REQUIRE_REDIS=1) but cannot start: {why}");
+    }
+    eprintln!("SKIPPED: no redis-server ({why}); run scripts/test to have one");
+    None
+}
+
+/// A port free now on 127.0.0.1 whose cluster bus port (+10000) is free too.
+fn free_port() -> u16 {
+    loop {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        if port < 55_000 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// Sends one inline command and returns the raw answer.
+pub fn command(port: u16, line: &str) -> Result<String, String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(format!("{line}\r\n").as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut buf = vec![0; 1 << 16];
+    let n = stream.read(&mut buf).map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(&buf[..n]).into_owned())
+}
+
+impl Redis {
+    /// A standalone Redis.
+    pub fn start() -> Option<Redis> {
+        Redis::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Option<Redis> {
+        let dir =
+            std::env::temp_dir().join(format!("fsc-redis-{}-{}", std::process::id(), free_port()));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            return skip_or_panic(format!("{}: {e}", dir.display()));
+        }
+        let mut redis = Redis {
+            child: None,
+            port: free_port(),
+            dir,
+        };
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        match redis.spawn(&extra) {
+            Ok(()) => Some(redis),
+            Err(why) => skip_or_panic(why),
+        }
+    }
+
+    fn spawn(&mut self, extra: &[String]) -> Result<(), String> {
+        let mut args = vec![
+            "--port".to_owned(),
+            self.port.to_string(),
+            "--bind".to_owned(),
+            "127.0.0.1".to_owned(),
+            "--save".to_owned(),
+            String::new(),
+            "--appendonly".to_owned(),
+            "no".to_owned(),
+            "--dir".to_owned(),
+            self.dir.display().to_string(),
+            "--loglevel".to_owned(),
+            "warning".to_owned(),
+        ];
+        args.extend(extra.iter().cloned());
+        let child = Command::new("redis-server")
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot run redis-server: {e}"))?;
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if command(self.port, "PING").is_ok_and(|a| a.starts_with("+PONG")) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Err(format!(
+            "redis-server on port {} did not answer PING",
+            self.port
+        ))
+    }
+
+    /// `redis://127.0.0.1:<port>/0`
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// Kills the server (its data is gone: there is no persistence).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port, empty.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn(&[]).unwrap();
+    }
+
+    /// The raw answer to one inline command (`GET key`, `TTL key`, `KEYS *`).
+    pub fn cmd(&self, line: &str) -> String {
+        command(self.port, line).unwrap_or_else(|e| panic!("{line}: {e}"))
+    }
+
+    /// The keys matching `pattern`.
+    pub fn keys(&self, pattern: &str) -> Vec<String> {
+        let answer = self.cmd(&format!("KEYS {pattern}"));
+        answer
+            .split("\r\n")
+            .skip(1)
+            .filter(|l| !l.is_empty() && !l.starts_with('$'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The TTL of `key` in seconds (-2: no such key).
+    pub fn ttl(&self, key: &str) -> i64 {
+        let answer = self.cmd(&format!("TTL {key}"));
+        answer
+            .trim()
+            .trim_start_matches(':')
+            .parse()
+            .unwrap_or_else(|_| panic!("TTL {key}: {answer}"))
+    }
+
+    /// The bytes under `key`, if any (through the real client, binary-safe).
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let client = ::redis::Client::open(self.url()).unwrap();
+        let mut connection = client.get_connection().unwrap();
+        ::redis::cmd("GET")
+            .arg(key)
+            .query::<Option<Vec<u8>>>(&mut connection)
+            .unwrap()
+    }
+
+    /// Stores raw bytes under `key` with a TTL.
+    pub fn set(&self, key: &str, value: &[u8], ttl: u64) {
+        let client = ::redis::Client::open(self.url()).unwrap();
+        let mut connection = client.get_connection().unwrap();
+        ::redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .arg("EX")
+            .arg(ttl)
+            .query::<()>(&mut connection)
+            .unwrap();
+    }
+}
+
+/// Three masters, no replicas, slots spread by `redis-cli --cluster create`.
+pub struct Cluster {
+    pub nodes: Vec<Redis>,
+}
+
+impl Cluster {
+    pub fn start() -> Option<Cluster> {
+        let mut nodes = Vec::new();
+        for _ in 0..3 {
+            let node =
+                Redis::start_with(&["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"])?;
+            nodes.push(node);
+        }
+        let addresses: Vec<String> = nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect();
+        let out = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addresses)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => {
+                skip_or_panic(format!(
+                    "redis-cli --cluster create failed: {}",
+                    String::from_utf8_lossy(&o.stdout)
+                ))?;
+            }
+            Err(e) => {
+                skip_or_panic(format!("cannot run redis-cli: {e}"))?;
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let ok = nodes.iter().all(|n| {
+                command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
+            });
+            if ok {
+                return Some(Cluster { nodes });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        skip_or_panic("the cluster did not reach cluster_state:ok".to_owned())?;
+        None
+    }
+
+    /// The node URLs.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(Redis::url).collect()
+    }
+
+    /// `host:port,host:port,…` for the Flask app.
+    pub fn addresses(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Which node holds `key` (its index), asking each node directly (`EXISTS`
+    /// without following redirections).
+    pub fn holder(&self, key: &str) -> Option<usize> {
+        self.nodes
+            .iter()
+            .position(|n| n.cmd(&format!("EXISTS {key}")).starts_with(":1"))
+    }
+}

@@ -1,0 +1,776 @@
+//! Server-side sessions, live: each Rust service (axum layer, actix middleware) and
+//! a real Flask 3.1.3 + Flask-Session 0.8.0 + Flask-Login + CSRFProtect app
+//! (tests/live/server_side_flask.py) share sessions in a real `redis-server`
+//! (no persistence) and in a real 3-master Redis Cluster; legacy sessions are
+//! written by Flask-Session 0.6.0 (tests/live/server_side_legacy.py, its own venv)
+//! and Quart-Session 3.0.0 sits beside Rust (tests/live/server_side_quart.py).
+//! One browser (cookie jar) goes back and forth, as a user would.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::browser::Browser;
+use crate::common::live::{self, LiveFlask};
+use crate::common::redis::{Cluster, Redis};
+use crate::common::rust_server::{Server, serve, serve_actix};
+use crate::shared_login::{RUSTS, Rust};
+use flask_session_cookie::flask_login::{FlaskLogin, LoginConfig};
+use flask_session_cookie::flask_session::{Package, ServerSide};
+use flask_session_cookie::flask_wtf::CsrfConfig;
+use flask_session_cookie::layer::{RequestInfo, SessionCycle};
+use flask_session_cookie::session::FlaskSession;
+use flask_session_cookie::store::redis::RedisStore;
+use flask_session_cookie::{SessionCodec, Value};
+use serde_json::{Value as Json, json};
+
+const KEY: &str = "dev-secret";
+
+// The handlers, written once for both frameworks.
+fn reprs(session: &FlaskSession) -> Json {
+    let snapshot = session.snapshot();
+    let map: serde_json::Map<String, Json> = snapshot
+        .iter()
+        .map(|(k, v)| (k.to_owned(), Json::String(v.to_string())))
+        .collect();
+    Json::Object(map)
+}
+fn whoami(session: &FlaskSession) -> String {
+    json!({"session": reprs(session)}).to_string()
+}
+fn user(login: &FlaskLogin) -> String {
+    json!({"user": login.user_id(), "session": reprs(login.session())}).to_string()
+}
+fn modify(session: &FlaskSession) -> &'static str {
+    let n = session.get_as::<i64>("counter").ok().flatten().unwrap_or(0);
+    session.insert("counter", n + 1);
+    session.insert("pair", Value::Tuple(vec![Value::from(1), Value::from("a")]));
+    session.flash_with_category("info", "from rust");
+    "modified"
+}
+fn mark(session: &FlaskSession, who: &str) -> String {
+    // Each concurrent client writes its own name and counts; it must only ever
+    // see its own.
+    let seen = session.get_as::<String>("who").ok().flatten();
+    let n = session.get_as::<i64>("n").ok().flatten().unwrap_or(0);
+    session.insert("who", who);
+    session.insert("n", n + 1);
+    json!({"seen": seen, "n": n + 1}).to_string()
+}
+fn flashes(session: &FlaskSession) -> String {
+    let taken = session.lock().take_flashes();
+    serde_json::to_string(&taken).unwrap()
+}
+fn logout(login: &FlaskLogin) -> &'static str {
+    login.logout_user();
+    "logged out"
+}
+fn clear(session: &FlaskSession) -> &'static str {
+    session.clear();
+    "cleared"
+}
+fn regenerate(session: &FlaskSession) -> &'static str {
+    if session.regenerate() {
+        "regenerated"
+    } else {
+        "nothing to regenerate"
+    }
+}
+
+fn axum_app(cycle: SessionCycle) -> axum::Router {
+    use axum::extract::Query;
+    use axum::routing::{get, post};
+    use flask_session_cookie::axum::{Csrf, CsrfLayer, SessionLayer};
+    type Q = Query<HashMap<String, String>>;
+    axum::Router::new()
+        .route("/whoami", get(|s: FlaskSession| async move { whoami(&s) }))
+        .route("/user", get(|l: FlaskLogin| async move { user(&l) }))
+        .route("/modify", get(|s: FlaskSession| async move { modify(&s) }))
+        .route(
+            "/mark",
+            get(|s: FlaskSession, Query(q): Q| async move { mark(&s, &q["who"]) }),
+        )
+        .route(
+            "/flashes",
+            get(|s: FlaskSession| async move { flashes(&s) }),
+        )
+        .route("/logout", get(|l: FlaskLogin| async move { logout(&l) }))
+        .route("/clear", get(|s: FlaskSession| async move { clear(&s) }))
+        .route(
+            "/regenerate",
+            get(|s: FlaskSession| async move { regenerate(&s) }),
+        )
+        .route("/form", get(|c: Csrf| async move { c.token() }))
+        .route("/submit", post(|| async { "accepted" }))
+        .layer(CsrfLayer::new(CsrfConfig::new(KEY).unwrap()))
+        .layer(SessionLayer::from_cycle(cycle))
+}
+
+fn start_rust(rust: Rust, cycle: SessionCycle) -> Server {
+    match rust {
+        Rust::Axum => Server::Axum(serve(axum_app(cycle))),
+        Rust::Actix => Server::Actix(serve_actix!(move || {
+            use actix_web::web;
+            use flask_session_cookie::actix::{Csrf, CsrfMiddleware, SessionMiddleware};
+            type Q = web::Query<HashMap<String, String>>;
+            actix_web::App::new()
+                .wrap(CsrfMiddleware::new(CsrfConfig::new(KEY).unwrap()))
+                .wrap(SessionMiddleware::from_cycle(cycle.clone()))
+                .route(
+                    "/whoami",
+                    web::get().to(|s: FlaskSession| async move { whoami(&s) }),
+                )
+                .route(
+                    "/user",
+                    web::get().to(|l: FlaskLogin| async move { user(&l) }),
+                )
+                .route(
+                    "/modify",
+                    web::get().to(|s: FlaskSession| async move { modify(&s) }),
+                )
+                .route(
+                    "/mark",
+                    web::get().to(|s: FlaskSession, q: Q| async move { mark(&s, &q["who"]) }),
+                )
+                .route(
+                    "/flashes",
+                    web::get().to(|s: FlaskSession| async move { flashes(&s) }),
+                )
+                .route(
+                    "/logout",
+                    web::get().to(|l: FlaskLogin| async move { logout(&l) }),
+                )
+                .route(
+                    "/clear",
+                    web::get().to(|s: FlaskSession| async move { clear(&s) }),
+                )
+                .route(
+                    "/regenerate",
+                    web::get().to(|s: FlaskSession| async move { regenerate(&s) }),
+                )
+                .route("/form", web::get().to(|c: Csrf| async move { c.token() }))
+                .route("/submit", web::post().to(|| async { "accepted" }))
+        })),
+    }
+}
+
+/// The Rust side's cycle: Flask-Session's defaults (or `package`'s) over `store`,
+/// Flask-Login on top.
+fn cycle(store: RedisStore, package: Package, signed: bool) -> SessionCycle {
+    let mut server = ServerSide::new(package, store);
+    if signed {
+        server = server.with_signer(KEY).unwrap();
+    }
+    let mut cycle = SessionCycle::new(SessionCodec::new(KEY).unwrap())
+        .with_server_side(server)
+        .unwrap();
+    if package == Package::FlaskSession {
+        cycle = cycle.with_login(LoginConfig::new(KEY).unwrap());
+    }
+    cycle
+}
+
+fn python(venv: &str) -> String {
+    format!("{}/target/{venv}/bin/python", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A live Python app of tests/live from one of the server-side venvs.
+fn start_python(venv: &str, script: &str, env: &[(&str, &str)]) -> Option<LiveFlask> {
+    live::start_script_with(&python(venv), script, env, false)
+}
+
+fn flask_app(redis_url: Option<&str>, cluster: Option<&str>, signed: bool) -> Option<LiveFlask> {
+    let mut env = vec![
+        ("SECRET_KEY", KEY),
+        ("SESSION_USE_SIGNER", if signed { "1" } else { "0" }),
+    ];
+    if let Some(url) = redis_url {
+        env.push(("REDIS_URL", url));
+    }
+    if let Some(nodes) = cluster {
+        env.push(("REDIS_CLUSTER", nodes));
+    }
+    start_python(
+        "venv-flask-session-0.8",
+        "tests/live/server_side_flask.py",
+        &env,
+    )
+}
+
+/// A Redis and a Flask-Session 0.8 app on it (ids signed or not), or `None` to
+/// skip.
+fn redis_and_flask(signed: bool) -> Option<(Redis, LiveFlask)> {
+    let redis = Redis::start()?;
+    let flask = flask_app(Some(&redis.url()), None, signed)?;
+    Some((redis, flask))
+}
+
+/// `rust` with Flask-Session's defaults on `redis`.
+fn rust_beside(rust: Rust, redis: &Redis, signed: bool) -> Server {
+    let store = RedisStore::new(&redis.url()).unwrap();
+    start_rust(rust, cycle(store, Package::FlaskSession, signed))
+}
+
+fn json_of(browser: &Browser, port: u16, path: &str) -> Json {
+    browser.json(port, path)
+}
+
+fn session_of(browser: &Browser, port: u16) -> Json {
+    json_of(browser, port, "/whoami")["session"].clone()
+}
+
+fn user_of(browser: &Browser, port: u16, path: &str) -> Json {
+    json_of(browser, port, path)["user"].clone()
+}
+
+/// The id in the browser's session cookie (unsigned, or the part before the
+/// signature).
+fn sid(browser: &Browser, port: u16) -> String {
+    let cookie = browser.cookie(port, "session").expect("a session cookie");
+    cookie.split('.').next().unwrap().to_owned()
+}
+
+/// (a) login on Flask → Rust sees the user; (b) Rust modifies (counter, flash,
+/// tuple) → Flask sees it, and Flask's change Rust; CSRF tokens cross; (c) logout on
+/// Rust → the login keys leave the stored session, Flask sees anonymous, and the
+/// key is deleted when nothing remains. Also: a visit that only looks creates no
+/// stored session on either side (Flask-Login's `if sess` sees `_permanent` alone as
+/// empty), values are msgpack, the TTL is the permanent lifetime.
+#[test]
+fn server_side_login_modify_logout_are_shared_with_flask_session() {
+    let Some((redis, flask)) = redis_and_flask(false) else {
+        return;
+    };
+    for rust in RUSTS {
+        eprintln!("server-side sessions: Flask-Session 0.8 beside {rust:?}");
+        let server = rust_beside(rust, &redis, false);
+        let (f, r) = (flask.port, server.port());
+        redis.cmd("FLUSHALL");
+
+        // Looking only: no stored session, no cookie, on either side.
+        let b = Browser::new("looker/1.0");
+        assert_eq!(user_of(&b, r, "/user"), Json::Null);
+        assert_eq!(user_of(&b, f, "/whoami"), Json::Null);
+        assert!(redis.keys("session:*").is_empty(), "{rust:?}");
+        assert!(b.cookie(r, "session").is_none());
+
+        // (a)
+        let b = Browser::new("sharer/1.0");
+        b.text(f, "/login?user=7");
+        let id = sid(&b, f);
+        assert_eq!(id.len(), 43);
+        assert_eq!(user_of(&b, r, "/user"), json!("7"), "{rust:?}");
+        let stored = redis.get(&format!("session:{id}")).unwrap();
+        assert_eq!(stored[0] & 0xf0, 0x80, "msgpack map: {stored:02x?}");
+        let ttl = redis.ttl(&format!("session:{id}"));
+        assert!((2_678_390..=2_678_400).contains(&ttl), "TTL {ttl}");
+
+        // (b) Rust modifies, Flask sees; then the other way.
+        b.text(r, "/modify");
+        assert_eq!(sid(&b, r), id, "the id stays");
+        let seen = session_of(&b, f);
+        assert_eq!(seen["counter"], json!("1"), "{seen}");
+        assert_eq!(
+            seen["pair"],
+            json!("[1, 'a']"),
+            "a tuple reads back as a list"
+        );
+        assert_eq!(seen["_user_id"], json!("'7'"));
+        assert_eq!(
+            json_of(&b, f, "/flashes"),
+            json!([["info", "from rust"]]),
+            "Flask shows Rust's flash"
+        );
+        b.text(f, "/modify");
+        let seen = session_of(&b, r);
+        assert_eq!(seen["counter"], json!("2"), "{seen}");
+        assert_eq!(
+            json_of(&b, r, "/flashes"),
+            json!([["info", "from flask"]]),
+            "Rust shows Flask's flash"
+        );
+        // Stored keys keep Python's insertion order: _permanent first.
+        let stored = redis.get(&format!("session:{id}")).unwrap();
+        assert_eq!(&stored[1..12], b"\xaa_permanent");
+
+        // CSRF on top, unchanged, both ways.
+        let token = b.text(f, "/form");
+        let (status, _) = b.post_form(r, "/submit", &format!("csrf_token={token}"));
+        assert_eq!(status, 200, "{rust:?}: Flask's token on Rust");
+        let token = b.text(r, "/form");
+        let (status, _) = b.post_form(f, "/submit", &format!("csrf_token={token}"));
+        assert_eq!(status, 200, "{rust:?}: Rust's token on Flask");
+
+        // (c) logout on Rust: the login keys leave, the rest stays.
+        b.text(r, "/logout");
+        assert_eq!(user_of(&b, f, "/whoami"), Json::Null);
+        let seen = session_of(&b, f);
+        // (Flask-Login's basic protection then marks what is left not fresh, as it
+        // does for any session without its `_id`.)
+        assert!(
+            seen.get("_user_id").is_none() && seen.get("_id").is_none(),
+            "{seen}"
+        );
+        assert_eq!(seen["counter"], json!("2"));
+        assert!(redis.get(&format!("session:{id}")).is_some());
+
+        // A login and nothing else, logged out on Rust: the key is deleted.
+        let b = Browser::new("short-visit/1.0");
+        b.text(f, "/login?user=8");
+        let id = sid(&b, f);
+        assert_eq!(user_of(&b, r, "/user"), json!("8"));
+        let resp = b.get(r, "/logout");
+        let deletion = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("session="))
+            .expect("a deletion cookie");
+        assert_eq!(
+            deletion,
+            "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
+        );
+        assert!(redis.get(&format!("session:{id}")).is_none(), "{rust:?}");
+        assert_eq!(user_of(&b, f, "/whoami"), Json::Null);
+    }
+}
+
+/// (d) `SESSION_USE_SIGNER` both ways; a tampered id gives an empty session on both
+/// sides (and a fresh id).
+#[test]
+fn server_side_signed_ids_work_both_ways_and_a_tampered_id_is_empty() {
+    let Some((redis, flask)) = redis_and_flask(true) else {
+        return;
+    };
+    for rust in RUSTS {
+        let server = rust_beside(rust, &redis, true);
+        let (f, r) = (flask.port, server.port());
+        let b = Browser::new("signed/1.0");
+        b.text(f, "/login?user=9");
+        let cookie = b.cookie(f, "session").unwrap();
+        assert_eq!(cookie.len(), 43 + 1 + 27, "{cookie}");
+        assert_eq!(user_of(&b, r, "/user"), json!("9"), "{rust:?}");
+        b.text(r, "/modify");
+        assert_eq!(session_of(&b, f)["counter"], json!("1"));
+
+        // Rust starts a session, signed; Flask reads it.
+        let b2 = Browser::new("signed/2.0");
+        b2.text(r, "/modify");
+        let cookie = b2.cookie(r, "session").unwrap();
+        assert!(cookie.contains('.'), "{cookie}");
+        assert_eq!(session_of(&b2, f)["counter"], json!("1"), "{rust:?}");
+
+        // Tampered: one character of the id changed, signature kept.
+        let (id, signature) = cookie.split_once('.').unwrap();
+        let mut forged = id.as_bytes().to_vec();
+        forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
+        let forged = format!("{}.{signature}", String::from_utf8(forged).unwrap());
+        for port in [f, r] {
+            let b3 = Browser::new("forger/1.0");
+            b3.set_cookie(port, "session", &forged);
+            assert_eq!(session_of(&b3, port).as_object().map(|m| m.len()), Some(1));
+            assert_eq!(session_of(&b3, port)["_permanent"], json!("True"));
+        }
+    }
+}
+
+/// (e) A session pickled by Flask-Session 0.6.0 is read by Rust, saved back as
+/// msgpack when modified, and read by Flask-Session 0.8.
+#[test]
+fn server_side_legacy_pickle_is_read_and_saved_back_as_msgpack() {
+    let Some(redis) = Redis::start() else { return };
+    let url = redis.url();
+    let Some(legacy) = start_python(
+        "venv-flask-session-0.6",
+        "tests/live/server_side_legacy.py",
+        &[("REDIS_URL", &url)],
+    ) else {
+        return;
+    };
+    let Some(flask) = flask_app(Some(&url), None, false) else {
+        return;
+    };
+    for rust in RUSTS {
+        let server = start_rust(
+            rust,
+            cycle(RedisStore::new(&url).unwrap(), Package::FlaskSession, false),
+        );
+        let r = server.port();
+        let b = Browser::new("legacy/1.0");
+        b.text(legacy.port, "/write");
+        let id = sid(&b, legacy.port);
+        let stored = redis.get(&format!("session:{id}")).unwrap();
+        assert_eq!(&stored[..2], b"\x80\x04", "a protocol-4 pickle");
+        let seen = session_of(&b, r);
+        assert_eq!(
+            seen["when"],
+            json!("datetime.datetime(2024, 1, 2, 3, 4, 5)")
+        );
+        assert_eq!(seen["pair"], json!("(1, 'a')"), "{seen}");
+        assert_eq!(user_of(&b, r, "/user"), json!("7"), "{rust:?}");
+        b.text(r, "/modify");
+        let stored = redis.get(&format!("session:{id}")).unwrap();
+        assert_eq!(stored[0] & 0xf0, 0x80, "now msgpack: {stored:02x?}");
+        let seen = session_of(&b, flask.port);
+        assert_eq!(seen["counter"], json!("42"), "{seen}");
+        assert_eq!(
+            seen["when"],
+            json!("'2024-01-02T03:04:05'"),
+            "msgspec's naive datetime"
+        );
+        assert_eq!(user_of(&b, flask.port, "/whoami"), json!("7"));
+    }
+}
+
+/// (f) regenerate on Rust: the old key is gone, the session lives on under a new id
+/// that Flask reads.
+#[test]
+fn server_side_regenerate_on_rust_deletes_the_old_key() {
+    let Some((redis, flask)) = redis_and_flask(false) else {
+        return;
+    };
+    for rust in RUSTS {
+        let server = rust_beside(rust, &redis, false);
+        let b = Browser::new("regenerate/1.0");
+        b.text(flask.port, "/login?user=5");
+        let old = sid(&b, flask.port);
+        assert_eq!(b.text(server.port(), "/regenerate"), "regenerated");
+        let new = sid(&b, server.port());
+        assert_ne!(old, new);
+        assert!(redis.get(&format!("session:{old}")).is_none(), "{rust:?}");
+        assert!(redis.get(&format!("session:{new}")).is_some());
+        assert_eq!(user_of(&b, flask.port, "/whoami"), json!("5"));
+        // And Flask's regenerate, seen by Rust.
+        b.text(flask.port, "/regenerate");
+        let newer = sid(&b, flask.port);
+        assert!(redis.get(&format!("session:{new}")).is_none());
+        assert_ne!(newer, new);
+        assert_eq!(user_of(&b, server.port(), "/user"), json!("5"));
+    }
+}
+
+/// (g) Quart-Session 3.0.0 beside Rust: tagged JSON values, uuid4 ids, `_addr`,
+/// no refresh, a cleared session deleted.
+#[test]
+fn server_side_quart_session_beside_rust() {
+    let Some(redis) = Redis::start() else { return };
+    let url = redis.url();
+    let Some(quart) = start_python(
+        "venv-quart-session-3.0",
+        "tests/live/server_side_quart.py",
+        &[("REDIS_URL", &url), ("SECRET_KEY", KEY)],
+    ) else {
+        return;
+    };
+    for rust in RUSTS {
+        let store = RedisStore::new(&url).unwrap();
+        let server = start_rust(rust, cycle(store, Package::QuartSession, false));
+        let (q, r) = (quart.port, server.port());
+        let b = Browser::new("quart/1.0");
+        b.text(q, "/modify?who=quart");
+        let id = sid(&b, q);
+        assert_eq!(id.len(), 36, "uuid4: {id}");
+        let seen = session_of(&b, r);
+        assert_eq!(seen["counter"], json!("1"), "{rust:?}: {seen}");
+        assert_eq!(seen["_addr"], json!("'127.0.0.1'"));
+        b.text(r, "/modify");
+        let stored = redis.get(&format!("session:{id}")).unwrap();
+        assert_eq!(stored[0], b'{', "tagged JSON");
+        let seen = session_of(&b, q);
+        assert_eq!(seen["counter"], json!("2"), "{seen}");
+        assert_eq!(
+            seen["pair"],
+            json!("(1, 'a')"),
+            "Quart's tags keep the tuple"
+        );
+        // A fresh visit to Rust stores the address too, as Quart-Session does.
+        let b2 = Browser::new("quart/2.0");
+        b2.text(r, "/modify");
+        let seen = session_of(&b2, q);
+        assert_eq!(seen["_addr"], json!("'127.0.0.1'"), "{seen}");
+        assert_eq!(seen["_permanent"], json!("True"));
+        // No refresh: an unmodified request sends no cookie.
+        let resp = b2.get(r, "/whoami");
+        assert!(resp.headers().get("set-cookie").is_none());
+        let key = format!("session:{}", sid(&b2, r));
+        assert!(redis.get(&key).is_some());
+        b2.text(r, "/clear");
+        assert!(
+            redis.get(&key).is_none(),
+            "a cleared Quart session is deleted"
+        );
+        assert!(b2.cookie(q, "session").is_none(), "and its cookie");
+    }
+}
+
+/// (h) The same sharing through a 3-master Redis Cluster: Flask-Session through a
+/// `redis.Redis` adapter over redis-py's cluster client, Rust through redis-rs's
+/// cluster client; the keys really are in the cluster, spread over its masters.
+#[test]
+fn server_side_sharing_through_a_redis_cluster() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let Some(flask) = flask_app(None, Some(&cluster.addresses()), false) else {
+        return;
+    };
+    let urls = cluster.urls();
+    for rust in RUSTS {
+        let store = RedisStore::cluster(urls.iter().map(String::as_str)).unwrap();
+        let server = start_rust(rust, cycle(store, Package::FlaskSession, false));
+        let (f, r) = (flask.port, server.port());
+        let mut holders = std::collections::HashSet::new();
+        for i in 0..12 {
+            let b = Browser::new("cluster/1.0");
+            b.text(f, &format!("/login?user={i}"));
+            assert_eq!(user_of(&b, r, "/user"), json!(i.to_string()), "{rust:?}");
+            b.text(r, "/modify");
+            assert_eq!(session_of(&b, f)["counter"], json!("1"));
+            let key = format!("session:{}", sid(&b, f));
+            holders.insert(cluster.holder(&key).expect("the key is on a master"));
+            // A session Rust starts lands in the cluster too.
+            let b2 = Browser::new("cluster/2.0");
+            b2.text(r, "/modify");
+            let key = format!("session:{}", sid(&b2, r));
+            holders.insert(cluster.holder(&key).expect("Rust's key is on a master"));
+            assert_eq!(session_of(&b2, f)["counter"], json!("1"));
+            b2.text(r, "/clear");
+            assert!(cluster.holder(&key).is_none(), "cleared and deleted");
+        }
+        assert!(holders.len() >= 2, "keys on {holders:?} only");
+    }
+}
+
+/// (i) Redis stopped mid-run: bounded 503s and no hang on Rust (Flask answers 500);
+/// started again (empty: no persistence, so the sessions are lost on both sides
+/// alike), requests work again on the same connection settings.
+#[test]
+fn server_side_redis_stopped_then_restarted() {
+    let Some(mut redis) = Redis::start() else {
+        return;
+    };
+    let Some(flask) = flask_app(Some(&redis.url()), None, false) else {
+        return;
+    };
+    let servers: Vec<Server> = RUSTS
+        .iter()
+        .map(|rust| {
+            let store = RedisStore::new(&redis.url())
+                .unwrap()
+                .with_connect_timeout(Duration::from_millis(500))
+                .with_command_timeout(Duration::from_millis(500));
+            start_rust(*rust, cycle(store, Package::FlaskSession, false))
+        })
+        .collect();
+    let b = Browser::new("outage/1.0");
+    b.text(flask.port, "/login?user=3");
+    for server in &servers {
+        assert_eq!(user_of(&b, server.port(), "/user"), json!("3"));
+    }
+    redis.stop();
+    for server in &servers {
+        for path in ["/user", "/modify"] {
+            let started = Instant::now();
+            let status = status_of(&b, server.port(), path);
+            assert_eq!(status, 503, "{path}");
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+    }
+    assert_eq!(status_of(&b, flask.port, "/whoami"), 500, "Flask fails too");
+    redis.restart();
+    for server in &servers {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while status_of(&b, server.port(), "/user") != 200 {
+            assert!(Instant::now() < deadline, "no recovery after the restart");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // The session is gone on both sides alike; a new login works everywhere.
+        assert_eq!(user_of(&b, server.port(), "/user"), Json::Null);
+    }
+    assert_eq!(user_of(&b, flask.port, "/whoami"), Json::Null);
+    b.text(flask.port, "/login?user=4");
+    for server in &servers {
+        assert_eq!(user_of(&b, server.port(), "/user"), json!("4"));
+    }
+}
+
+fn status_of(b: &Browser, port: u16, path: &str) -> u16 {
+    b.status(port, path)
+}
+
+/// 64 concurrent clients modifying their sessions (each 10 times, on Rust) lose no
+/// update and never see another client's session; Flask reads each at the end.
+#[test]
+fn server_side_64_concurrent_clients_lose_nothing() {
+    let Some((redis, flask)) = redis_and_flask(false) else {
+        return;
+    };
+    for rust in RUSTS {
+        let server = rust_beside(rust, &redis, false);
+        let port = server.port();
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        let threads: Vec<_> = (0..64)
+            .map(|i| {
+                let errors = Arc::clone(&errors);
+                let flask_port = flask.port;
+                std::thread::spawn(move || {
+                    let b = Browser::new("crowd/1.0");
+                    let who = format!("client-{i}");
+                    for n in 1..=10 {
+                        let seen = b.json(port, &format!("/mark?who={who}"));
+                        let expected_seen = if n == 1 { Json::Null } else { json!(who) };
+                        if seen["seen"] != expected_seen || seen["n"] != json!(n) {
+                            errors
+                                .lock()
+                                .unwrap()
+                                .push(format!("{who} step {n}: {seen}"));
+                        }
+                    }
+                    let at_flask = session_of(&b, flask_port);
+                    if at_flask["n"] != json!("10") || at_flask["who"] != json!(format!("'{who}'"))
+                    {
+                        errors
+                            .lock()
+                            .unwrap()
+                            .push(format!("{who} at Flask: {at_flask}"));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let errors = errors.lock().unwrap();
+        assert!(errors.is_empty(), "{rust:?}: {errors:#?}");
+        assert_eq!(redis.keys("session:*").len() % 64, 0);
+    }
+}
+
+/// Production behaviour, on the library's cycle against a real Redis: an unreadable
+/// or oversized stored value is an error (500) and stays as it was; an unmodified
+/// session is renewed with EXPIRE (a logout that deleted the key meanwhile is not
+/// undone); ids are in no error; pickles can be switched off.
+#[test]
+fn server_side_stored_values_are_never_overwritten_on_error_and_refresh_uses_expire() {
+    let Some(redis) = Redis::start() else { return };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = || RedisStore::new(&redis.url()).unwrap();
+    let cycle = cycle(store(), Package::FlaskSession, false);
+    let id = "A".repeat(43);
+    let key = format!("session:{id}");
+    let cookie = format!("session={id}");
+    let request = RequestInfo::new().with_cookie_header(cookie.as_bytes());
+    let now = 1_700_000_000;
+
+    // Unreadable: 500 (not a store error), value and TTL kept, id not in the error.
+    redis.set(&key, b"\xc1 not msgpack, json or a pickle", 100);
+    let e = runtime
+        .block_on(cycle.open_request_async(&request, now))
+        .unwrap_err();
+    assert_ne!(e.kind_name(), "store");
+    assert!(!e.to_string().contains(&id), "{e}");
+    assert_eq!(
+        redis.get(&key).unwrap(),
+        b"\xc1 not msgpack, json or a pickle"
+    );
+    assert!(redis.ttl(&key) <= 100);
+
+    // Oversized: refused before it is read whole, left alone.
+    let big = vec![b'x'; (1 << 20) + 1];
+    redis.set(&key, &big, 100);
+    let e = runtime
+        .block_on(cycle.open_request_async(&request, now))
+        .unwrap_err();
+    assert_eq!(e.kind_name(), "limit", "{e}");
+    assert_eq!(redis.get(&key).unwrap().len(), big.len());
+
+    // A good session, unmodified: its TTL renewed by EXPIRE, the value untouched.
+    let value = b"\x82\xaa_permanent\xc3\xa1n\x01";
+    redis.set(&key, value, 100);
+    let opened = runtime
+        .block_on(cycle.open_request_async(&request, now))
+        .unwrap();
+    assert_eq!(opened.session.get("n"), Some(Value::from(1)));
+    let done = runtime
+        .block_on(cycle.finish_request_async(&opened, now))
+        .unwrap();
+    assert!(redis.ttl(&key) > 2_678_000);
+    assert_eq!(redis.get(&key).unwrap(), value);
+    assert_eq!(
+        done.set_cookies.len(),
+        1,
+        "permanent: the cookie is re-sent"
+    );
+
+    // A concurrent logout (the key deleted between open and finish) is not undone.
+    let opened = runtime
+        .block_on(cycle.open_request_async(&request, now))
+        .unwrap();
+    redis.cmd(&format!("DEL {key}"));
+    let done = runtime
+        .block_on(cycle.finish_request_async(&opened, now))
+        .unwrap();
+    assert!(redis.get(&key).is_none(), "the deleted session came back");
+    assert!(done.set_cookies.is_empty(), "{:?}", done.set_cookies);
+
+    // Pickles switched off: an error, the pickle kept.
+    let pickle = b"\x80\x04\x95\x0c\x00\x00\x00\x00\x00\x00\x00}\x94\x8c\x01n\x94K\x01s.";
+    redis.set(&key, pickle, 100);
+    let strict = SessionCycle::new(SessionCodec::new(KEY).unwrap())
+        .with_server_side(ServerSide::new(Package::FlaskSession, store()).with_pickle(false))
+        .unwrap();
+    assert!(
+        runtime
+            .block_on(strict.open_request_async(&request, now))
+            .is_err()
+    );
+    assert_eq!(redis.get(&key).unwrap(), pickle);
+    let opened = runtime
+        .block_on(cycle.open_request_async(&request, now))
+        .unwrap();
+    assert_eq!(
+        opened.session.get("n"),
+        Some(Value::from(1)),
+        "read by default"
+    );
+}
+
+/// A store that cannot be reached: a store error naming the place, bounded in time,
+/// holding neither the password nor the id.
+#[test]
+fn server_side_unreachable_store_error_is_bounded_and_secret_free() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let store = RedisStore::new(&format!("redis://user:hunter2@127.0.0.1:{port}/0"))
+        .unwrap()
+        .with_connect_timeout(Duration::from_millis(300));
+    let cycle = cycle(store, Package::FlaskSession, false);
+    let id = "B".repeat(43);
+    let cookie = format!("session={id}");
+    let started = Instant::now();
+    let e = runtime
+        .block_on(
+            cycle.open_request_async(&RequestInfo::new().with_cookie_header(cookie.as_bytes()), 0),
+        )
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(e.kind_name(), "store");
+    let text = e.to_string();
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(!text.contains("hunter2") && !text.contains(&id), "{text}");
+}
