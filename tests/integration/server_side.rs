@@ -774,3 +774,191 @@ fn server_side_unreachable_store_error_is_bounded_and_secret_free() {
     assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
     assert!(!text.contains("hunter2") && !text.contains(&id), "{text}");
 }
+
+/// `store get`: one live session fetched and decoded, read-only, for sessions made
+/// by Flask-Session 0.8 (signed and not), Flask-Session 0.6's pickles and
+/// Quart-Session, on one Redis and on a Redis Cluster; its errors as the contract
+/// says (`error: <kind>:`, exit 1; usage exit 2).
+#[cfg(feature = "cli")]
+#[test]
+fn server_side_cli_store_get_reads_live_sessions() {
+    use crate::common::cli::run;
+    let Some(redis) = Redis::start() else { return };
+    let url = redis.url();
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let check_get = |args: &[&str], expect: &[&str]| {
+        let out = run(args, b"");
+        assert!(out.status.success(), "{args:?}: {}", err(&out));
+        for e in expect {
+            assert!(
+                text(&out).contains(e),
+                "{args:?}: {e} not in {}",
+                text(&out)
+            );
+        }
+        text(&out)
+    };
+
+    // Flask-Session 0.8, unsigned: the cookie value, the id, the pair.
+    let Some(flask) = flask_app(Some(&url), None, false) else {
+        return;
+    };
+    let b = Browser::new("cli/1.0");
+    b.text(flask.port, "/login?user=7");
+    b.text(flask.port, "/modify");
+    let id = sid(&b, flask.port);
+    let key = format!("session:{id}");
+    let before = (redis.get(&key), redis.ttl(&key));
+    let pretty = check_get(
+        &["store", "get", "--redis", &url, &id],
+        &[
+            "format: msgpack",
+            "'_user_id': '7'",
+            "'counter': 1",
+            "'pair': [1, 'a']",
+        ],
+    );
+    assert!(
+        pretty.starts_with("format: msgpack\n'_permanent': True\n"),
+        "{pretty}"
+    );
+    let pair = format!("session={id}");
+    let repr = check_get(
+        &["store", "get", "--redis", &url, "--format", "repr", &pair],
+        &["{'_permanent': True"],
+    );
+    // The same as `store decode` of the same bytes.
+    let decoded = run(
+        &["store", "decode", "--format", "repr", "-"],
+        &before.0.clone().unwrap(),
+    );
+    assert_eq!(repr, text(&decoded));
+    assert_eq!(
+        (redis.get(&key), redis.ttl(&key) <= before.1),
+        (before.0, true),
+        "read-only"
+    );
+
+    // Errors: no such id; a signed id without a key; Redis down.
+    let out = run(&["store", "get", "--redis", &url, &"x".repeat(43)], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err(&out).starts_with("error: not-found: "), "{}", err(&out));
+    let out = run(
+        &[
+            "store",
+            "get",
+            "--redis",
+            &url,
+            "abc.0fAz-BfUZGSXAD5c7MahM2JtcFw",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", err(&out));
+    let out = run(
+        &[
+            "store",
+            "get",
+            "--redis",
+            &url,
+            "--secret",
+            "wrong",
+            "abc.0fAz-BfUZGSXAD5c7MahM2JtcFw",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err(&out).starts_with("error: signature: "), "{}", err(&out));
+    let dead = format!("redis://:hunter2@127.0.0.1:{}/0", free_port());
+    let out = run(&["store", "get", "--redis", &dead, &id], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err(&out).starts_with("error: store: "), "{}", err(&out));
+    assert!(
+        !err(&out).contains("hunter2") && !err(&out).contains(&id),
+        "{}",
+        err(&out)
+    );
+    drop(flask);
+
+    // Signed ids (SESSION_USE_SIGNER), verified with the key.
+    let Some(signed) = flask_app(Some(&url), None, true) else {
+        return;
+    };
+    let b = Browser::new("cli/2.0");
+    b.text(signed.port, "/login?user=8");
+    let cookie = b.cookie(signed.port, "session").unwrap();
+    check_get(
+        &["store", "get", "--redis", &url, "--secret", KEY, &cookie],
+        &["'_user_id': '8'"],
+    );
+    drop(signed);
+
+    // A legacy pickle.
+    if let Some(legacy) = start_python(
+        "venv-flask-session-0.6",
+        "tests/live/server_side_legacy.py",
+        &[("REDIS_URL", &url)],
+    ) {
+        let b = Browser::new("cli/3.0");
+        b.text(legacy.port, "/write");
+        check_get(
+            &["store", "get", "--redis", &url, &sid(&b, legacy.port)],
+            &[
+                "format: pickle",
+                "'when': datetime.datetime(2024, 1, 2, 3, 4, 5)",
+            ],
+        );
+    }
+
+    // Quart-Session.
+    if let Some(quart) = start_python(
+        "venv-quart-session-3.0",
+        "tests/live/server_side_quart.py",
+        &[("REDIS_URL", &url)],
+    ) {
+        let b = Browser::new("cli/4.0");
+        b.text(quart.port, "/modify?who=cli");
+        check_get(
+            &[
+                "store",
+                "get",
+                "--redis",
+                &url,
+                "--package",
+                "quart-session",
+                &sid(&b, quart.port),
+            ],
+            &[
+                "format: tagged json",
+                "'who': 'cli'",
+                "'_addr': '127.0.0.1'",
+            ],
+        );
+    }
+
+    // A Redis Cluster.
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let Some(flask) = flask_app(None, Some(&cluster.addresses()), false) else {
+        return;
+    };
+    let b = Browser::new("cli/5.0");
+    b.text(flask.port, "/login?user=9");
+    let id = sid(&b, flask.port);
+    let mut args = vec!["store", "get", "--cluster"];
+    let urls = cluster.urls();
+    for u in &urls {
+        args.extend(["--redis", u.as_str()]);
+    }
+    args.push(&id);
+    check_get(&args, &["'_user_id': '9'"]);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

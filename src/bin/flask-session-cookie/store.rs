@@ -7,6 +7,8 @@ use flask_session_cookie::flask_session::{
     IdSigner, Package, StoredFormat, decode_stored, encode_stored,
 };
 use flask_session_cookie::json::JsonFormat;
+use flask_session_cookie::store::SessionStore as _;
+use flask_session_cookie::store::redis::RedisStore;
 use flask_session_cookie::{Dict, Limits, SecretKeys, Value};
 
 use crate::{Failure, SecretArgs, secret_key, text_key, to_plain};
@@ -23,6 +25,9 @@ pub(crate) enum StoreCommand {
     /// Sign a session id, or verify a signed one, as SESSION_USE_SIGNER does.
     #[command(subcommand)]
     Sid(SidCommand),
+    /// Fetch one live session from Redis (read-only: one GET, nothing written)
+    /// and decode it as `store decode` does.
+    Get(GetArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,8 +118,37 @@ pub(crate) struct SidArgs {
     id: String,
 }
 
+#[derive(Args)]
+pub(crate) struct GetArgs {
+    /// The Redis URL: redis://[user[:password]@]host[:port][/db] (rediss:// for TLS).
+    /// Repeat with --cluster for nodes of a Redis Cluster. Default: the REDIS_URL
+    /// environment variable (keeps a password off the command line).
+    #[arg(long, value_name = "URL", env = "REDIS_URL", required = true)]
+    redis: Vec<String>,
+    /// The URLs are nodes of a Redis Cluster.
+    #[arg(long)]
+    cluster: bool,
+    /// SESSION_KEY_PREFIX.
+    #[arg(long, value_name = "P", default_value = "session:")]
+    prefix: String,
+    /// Which package stored the session.
+    #[arg(long, value_enum, default_value = "flask-session")]
+    package: PackageArg,
+    /// The key that signed the id (SESSION_USE_SIGNER), needed for a signed one.
+    #[command(flatten)]
+    secret: SecretArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "pretty")]
+    format: StoreOutput,
+    /// The session cookie's value (`ID` or, signed, `ID.signature`), or the whole
+    /// `session=…` pair.
+    #[arg(value_name = "COOKIE|ID", allow_hyphen_values = true)]
+    cookie: String,
+}
+
 pub(crate) fn store(command: StoreCommand) -> Result<(), Failure> {
     match command {
+        StoreCommand::Get(args) => get(args),
         StoreCommand::Decode(args) => decode(args),
         StoreCommand::Encode(args) => encode(args),
         StoreCommand::Sid(SidCommand::Sign(args)) => {
@@ -184,9 +218,14 @@ fn unhex(text: &[u8]) -> Result<Vec<u8>, Failure> {
 fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let raw = read_stdin_bytes()?;
     let bytes = if args.hex { unhex(&raw)? } else { raw };
-    let (session, format) = decode_stored(args.package.into(), &bytes, &Limits::server_side())?;
+    print_stored(args.package.into(), &bytes, args.format)
+}
+
+/// Decodes a stored value as `package` does and prints it as `output` says.
+fn print_stored(package: Package, bytes: &[u8], output: StoreOutput) -> Result<(), Failure> {
+    let (session, format) = decode_stored(package, bytes, &Limits::server_side())?;
     let dict = session.as_dict();
-    let text = match args.format {
+    let text = match output {
         StoreOutput::Repr => Value::Dict(dict.clone()).to_string(),
         StoreOutput::Pretty => pretty(dict, format),
         StoreOutput::Tagged => {
@@ -202,6 +241,61 @@ fn decode(args: DecodeArgs) -> Result<(), Failure> {
     };
     println!("{}", text.trim_end_matches('\n'));
     Ok(())
+}
+
+/// `store get`: the id from the cookie (verified when signed), one GET, decoded.
+fn get(args: GetArgs) -> Result<(), Failure> {
+    let package: Package = args.package.into();
+    let value = args.cookie.trim();
+    // A `name=value` pair: ids and signatures never hold `=`.
+    let value = value.split_once('=').map_or(value, |(_, v)| v.trim());
+    let value = value.trim_matches('"');
+    let id = if value.contains('.') {
+        let key = secret_key(&args.secret)?.ok_or_else(|| {
+            Failure::Usage(
+                "the id is signed (SESSION_USE_SIGNER): give the app's key with --secret \
+                 (or --secret-hex, --secret-file, FLASK_SECRET_KEY) to verify it"
+                    .into(),
+            )
+        })?;
+        IdSigner::new(package, key)?.unsign(value)?
+    } else {
+        value.to_owned()
+    };
+    if id.is_empty() {
+        return Err(Failure::Usage("no session id given".into()));
+    }
+    let store = if args.cluster {
+        RedisStore::cluster(args.redis.iter().map(String::as_str))?
+    } else {
+        match args.redis.as_slice() {
+            [one] => RedisStore::new(one)?,
+            _ => {
+                return Err(Failure::Usage(
+                    "several --redis URLs are the nodes of a cluster: add --cluster".into(),
+                ));
+            }
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Usage(format!("cannot start the async runtime: {e}")))?;
+    let key = format!("{}{id}", args.prefix);
+    let limit = Limits::server_side().max_stored_len();
+    let stored = runtime.block_on(store.get(&key, limit))?;
+    let Some(bytes) = stored else {
+        return Err(Failure::Rejected(
+            "not-found",
+            format!(
+                "no session under this id with prefix {:?} in {} (expired, deleted, or \
+                 another prefix or DB?)",
+                args.prefix,
+                store.name()
+            ),
+        ));
+    };
+    print_stored(package, &bytes, args.format)
 }
 
 fn pretty(dict: &Dict, format: StoredFormat) -> String {
