@@ -264,6 +264,7 @@ impl Error {
         Error::new(ErrorKind::Unencodable, detail)
     }
 
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub(crate) fn store(detail: impl Into<String>) -> Self {
         Error::new(ErrorKind::Store, detail)
     }

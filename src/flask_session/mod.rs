@@ -310,12 +310,18 @@ fn looks_like_pickle(bytes: &[u8]) -> bool {
 /// # Ok::<(), flask_session_cookie::Error>(())
 /// ```
 pub fn encode_stored(package: Package, format: StoredFormat, session: &Session) -> Result<Vec<u8>> {
-    let value = Value::Dict(session.as_dict().clone());
     match (package, format) {
-        (Package::FlaskSession, StoredFormat::Msgpack) => msgspec::msgpack::encode(&value),
-        (Package::FlaskSession, StoredFormat::Json) => msgspec::json::encode(&value),
+        (Package::FlaskSession, StoredFormat::Msgpack) => {
+            msgspec::msgpack::encode_dict(session.as_dict())
+        }
+        (Package::FlaskSession, StoredFormat::Json) => {
+            msgspec::json::encode_dict(session.as_dict())
+        }
         (Package::QuartSession, StoredFormat::TaggedJson) => JsonFormat::quart()
-            .dumps(&value, &Limits::server_side())
+            .dumps(
+                &Value::Dict(session.as_dict().clone()),
+                &Limits::server_side(),
+            )
             .map(String::into_bytes),
         (package, format) => Err(Error::unencodable(format!(
             "{package} does not write {format} values"

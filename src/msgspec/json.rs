@@ -25,6 +25,28 @@ pub fn encode(value: &Value) -> Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
+/// msgspec's JSON of a dict (a session's, without copying it into a [`Value`]):
+/// the same bytes as [`encode`] of `Value::Dict`.
+pub(crate) fn encode_dict(dict: &crate::value::Dict) -> Result<Vec<u8>> {
+    let mut out = String::with_capacity(64);
+    write_dict(dict, &mut out)?;
+    Ok(out.into_bytes())
+}
+
+fn write_dict(d: &crate::value::Dict, out: &mut String) -> Result<()> {
+    out.push('{');
+    for (i, (k, v)) in d.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(k, out);
+        out.push(':');
+        write(v, out)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
 fn write(value: &Value, out: &mut String) -> Result<()> {
     match value {
         Value::None => out.push_str("null"),
@@ -48,18 +70,7 @@ fn write(value: &Value, out: &mut String) -> Result<()> {
             }
             out.push(']');
         }
-        Value::Dict(d) => {
-            out.push('{');
-            for (i, (k, v)) in d.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(k, out);
-                out.push(':');
-                write(v, out)?;
-            }
-            out.push('}');
-        }
+        Value::Dict(d) => write_dict(d, out)?,
         Value::Uuid(u) => {
             out.push('"');
             out.push_str(&u.hyphenated().to_string());

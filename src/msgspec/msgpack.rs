@@ -26,6 +26,23 @@ pub fn encode(value: &Value) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// msgspec's msgpack of a dict (a session's, without copying it into a
+/// [`Value`]): the same bytes as [`encode`] of `Value::Dict`.
+pub(crate) fn encode_dict(dict: &crate::value::Dict) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(64);
+    write_dict(dict, &mut out)?;
+    Ok(out)
+}
+
+fn write_dict(d: &crate::value::Dict, out: &mut Vec<u8>) -> Result<()> {
+    write_len(d.len(), [0, 0xde, 0xdf], Some((0x80, 16)), out);
+    for (k, v) in d {
+        write_str(k, out);
+        write(v, out)?;
+    }
+    Ok(())
+}
+
 fn write(value: &Value, out: &mut Vec<u8>) -> Result<()> {
     match value {
         Value::None => out.push(0xc0),
@@ -46,13 +63,7 @@ fn write(value: &Value, out: &mut Vec<u8>) -> Result<()> {
                 write(item, out)?;
             }
         }
-        Value::Dict(d) => {
-            write_len(d.len(), [0, 0xde, 0xdf], Some((0x80, 16)), out);
-            for (k, v) in d {
-                write_str(k, out);
-                write(v, out)?;
-            }
-        }
+        Value::Dict(d) => write_dict(d, out)?,
         Value::Uuid(u) => write_str(&u.hyphenated().to_string(), out),
         Value::DateTime(dt) => write_timestamp(*dt, out),
         Value::NaiveDateTime(_) | Value::Date(_) => {
