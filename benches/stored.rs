@@ -3,6 +3,8 @@
 //! session and a larger one; benches/server_side_bench.py times msgspec and pickle on
 //! the same values.
 
+#![allow(missing_docs)] // criterion's macros
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
