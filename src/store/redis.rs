@@ -54,6 +54,9 @@ struct Inner {
     target: Target,
     connect_timeout: Duration,
     command_timeout: Duration,
+    /// PEM root certificates to trust for `rediss://` instead of the system's.
+    #[cfg(feature = "redis-tls")]
+    tls_roots: Option<Vec<u8>>,
     connection: OnceCell<Connection>,
 }
 
@@ -174,6 +177,8 @@ impl RedisStore {
             target,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             command_timeout: Self::DEFAULT_COMMAND_TIMEOUT,
+            #[cfg(feature = "redis-tls")]
+            tls_roots: None,
             connection: OnceCell::new(),
         }))
     }
@@ -186,6 +191,8 @@ impl RedisStore {
             },
             connect_timeout: self.0.connect_timeout,
             command_timeout: self.0.command_timeout,
+            #[cfg(feature = "redis-tls")]
+            tls_roots: self.0.tls_roots.clone(),
             connection: OnceCell::new(),
         };
         f(&mut inner);
@@ -269,6 +276,24 @@ impl RedisStore {
         })
     }
 
+    /// Trusts these root certificates (PEM, one or more) for `rediss://` instead of
+    /// the system's: a Redis whose certificate an internal CA signed. The result is
+    /// a new store, not connected.
+    ///
+    /// ```
+    /// let ca = b"-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n";
+    /// let store = flask_session_cookie::store::redis::RedisStore::new("rediss://redis.internal:6380")?
+    ///     .with_root_certificates(ca);
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    #[cfg(feature = "redis-tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis-tls")))]
+    #[must_use]
+    pub fn with_root_certificates(self, pem: &[u8]) -> Self {
+        let pem = pem.to_vec();
+        self.change(|i| i.tls_roots = Some(pem))
+    }
+
     /// Connects now (it would on the first request otherwise), so that a service
     /// can refuse to start without its store. Fails with a
     /// [`Store`](crate::ErrorKind::Store) error naming the cause.
@@ -288,8 +313,20 @@ impl RedisStore {
         let connect = inner.connection.get_or_try_init(|| async {
             match &inner.target {
                 Target::Single(info) => {
-                    let client = redis::Client::open(info.clone())
-                        .map_err(|e| self.failed("connecting", &e, ""))?;
+                    #[cfg(feature = "redis-tls")]
+                    let client = match &inner.tls_roots {
+                        Some(pem) => redis::Client::build_with_tls(
+                            info.clone(),
+                            redis::TlsCertificates {
+                                client_tls: None,
+                                root_cert: Some(pem.clone()),
+                            },
+                        ),
+                        None => redis::Client::open(info.clone()),
+                    };
+                    #[cfg(not(feature = "redis-tls"))]
+                    let client = redis::Client::open(info.clone());
+                    let client = client.map_err(|e| self.failed("connecting", &e, ""))?;
                     let config = ConnectionManagerConfig::new()
                         .set_connection_timeout(Some(inner.connect_timeout))
                         .set_response_timeout(Some(inner.command_timeout))
@@ -301,10 +338,19 @@ impl RedisStore {
                     Ok(Connection::Single(manager))
                 }
                 Target::Cluster(nodes) => {
-                    let client = ClusterClientBuilder::new(nodes.clone())
+                    let builder = ClusterClientBuilder::new(nodes.clone())
                         .connection_timeout(inner.connect_timeout)
                         .response_timeout(inner.command_timeout)
-                        .retries(1)
+                        .retries(1);
+                    #[cfg(feature = "redis-tls")]
+                    let builder = match &inner.tls_roots {
+                        Some(pem) => builder.certs(redis::TlsCertificates {
+                            client_tls: None,
+                            root_cert: Some(pem.clone()),
+                        }),
+                        None => builder,
+                    };
+                    let client = builder
                         .build()
                         .map_err(|e| self.failed("connecting", &e, ""))?;
                     let connection = client

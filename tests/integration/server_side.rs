@@ -962,3 +962,168 @@ fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The connection settings a deployment needs, each against a real `redis-server`:
+/// an ACL user and password (in the URL and with `with_credentials`; a wrong password
+/// is a store error that does not repeat it), a DB index (the URL's and
+/// `with_db`), and `rediss://` (TLS, a certificate from a CA of the test's own, made
+/// with `openssl`).
+#[test]
+fn server_side_store_settings_acl_db_and_tls() {
+    use flask_session_cookie::store::SessionStore;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let round_trip = |store: &RedisStore, key: &str| {
+        runtime.block_on(async {
+            store.set(key, b"\x81\xa1n\x01", 60).await?;
+            let back = store.get(key, 1 << 20).await?;
+            assert!(store.expire(key, 120).await?);
+            store.delete(key).await?;
+            assert!(!store.expire(key, 120).await?);
+            Ok::<_, flask_session_cookie::Error>(back)
+        })
+    };
+
+    // ACL: a user limited to session keys; the default user stays for the helper.
+    let Some(redis) =
+        Redis::start_with(&["--user", "sessions", "on", ">s3cret", "~session:*", "+@all"])
+    else {
+        return;
+    };
+    let port = redis.port;
+    let by_url = RedisStore::new(&format!("redis://sessions:s3cret@127.0.0.1:{port}/0")).unwrap();
+    assert_eq!(
+        round_trip(&by_url, "session:a").unwrap(),
+        Some(b"\x81\xa1n\x01".to_vec())
+    );
+    let by_call = RedisStore::new(&redis.url())
+        .unwrap()
+        .with_credentials("sessions", "s3cret");
+    assert!(round_trip(&by_call, "session:b").is_ok());
+    let outside = round_trip(&by_call, "other:b").unwrap_err();
+    assert_eq!(outside.kind_name(), "store", "{outside}");
+    let wrong = RedisStore::new(&format!("redis://sessions:hunter2@127.0.0.1:{port}/0")).unwrap();
+    let e = round_trip(&wrong, "session:c").unwrap_err();
+    assert_eq!(e.kind_name(), "store");
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+
+    // DB index: the URL's, and with_db's.
+    let db3 = RedisStore::new(&format!("redis://127.0.0.1:{port}/3")).unwrap();
+    runtime.block_on(db3.set("session:d", b"\x80", 60)).unwrap();
+    assert_eq!(redis.get_in(3, "session:d"), Some(b"\x80".to_vec()));
+    assert_eq!(redis.get_in(0, "session:d"), None);
+    let db5 = RedisStore::new(&redis.url()).unwrap().with_db(5).unwrap();
+    runtime.block_on(db5.set("session:e", b"\x80", 60)).unwrap();
+    assert_eq!(redis.get_in(5, "session:e"), Some(b"\x80".to_vec()));
+    drop(redis);
+
+    // TLS.
+    let Some(tls) = tls_redis() else { return };
+    let (redis, tls_port, ca) = tls;
+    let store = RedisStore::new(&format!("rediss://127.0.0.1:{tls_port}/0"))
+        .unwrap()
+        .with_root_certificates(&ca);
+    assert_eq!(
+        round_trip(&store, "session:f").unwrap(),
+        Some(b"\x81\xa1n\x01".to_vec())
+    );
+    runtime
+        .block_on(store.set("session:g", b"\x80", 60))
+        .unwrap();
+    assert_eq!(
+        redis.get("session:g"),
+        Some(b"\x80".to_vec()),
+        "the TLS store is this Redis"
+    );
+    // Without the CA the certificate is not trusted: a store error, no hang.
+    let untrusting = RedisStore::new(&format!("rediss://127.0.0.1:{tls_port}/0"))
+        .unwrap()
+        .with_connect_timeout(Duration::from_secs(1));
+    let e = round_trip(&untrusting, "session:h").unwrap_err();
+    assert_eq!(e.kind_name(), "store", "{e}");
+}
+
+/// A Redis with a TLS port beside its plain one, its certificate signed by a CA
+/// made here with `openssl`: the server, the TLS port and the CA's PEM.
+fn tls_redis() -> Option<(Redis, u16, Vec<u8>)> {
+    let dir = std::env::temp_dir().join(format!("fsc-tls-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("openssl: {e}"));
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=fsc-test-ca",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
+    let tls_port = free_port();
+    let file = |name: &str| dir.join(name).display().to_string();
+    let (cert, key, ca) = (file("server.crt"), file("server.key"), file("ca.crt"));
+    let port = tls_port.to_string();
+    let redis = Redis::start_with(&[
+        "--tls-port",
+        &port,
+        "--tls-cert-file",
+        &cert,
+        "--tls-key-file",
+        &key,
+        "--tls-ca-cert-file",
+        &ca,
+        "--tls-auth-clients",
+        "no",
+    ])?;
+    let pem = std::fs::read(dir.join("ca.crt")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    Some((redis, tls_port, pem))
+}

@@ -66,7 +66,8 @@ impl Redis {
         Redis::start_with(&[])
     }
 
-    fn start_with(extra: &[&str]) -> Option<Redis> {
+    /// A standalone Redis with more `redis-server` arguments.
+    pub fn start_with(extra: &[&str]) -> Option<Redis> {
         let dir =
             std::env::temp_dir().join(format!("fsc-redis-{}-{}", std::process::id(), free_port()));
         if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -121,6 +122,11 @@ impl Redis {
         ))
     }
 
+    /// The directory the server runs in (for certificates and such).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// `redis://127.0.0.1:<port>/0`
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
@@ -168,7 +174,13 @@ impl Redis {
 
     /// The bytes under `key`, if any (through the real client, binary-safe).
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let client = ::redis::Client::open(self.url()).unwrap();
+        self.get_in(0, key)
+    }
+
+    /// The bytes under `key` in DB `db`, if any.
+    pub fn get_in(&self, db: u8, key: &str) -> Option<Vec<u8>> {
+        let url = format!("redis://127.0.0.1:{}/{db}", self.port);
+        let client = ::redis::Client::open(url).unwrap();
         let mut connection = client.get_connection().unwrap();
         ::redis::cmd("GET")
             .arg(key)
