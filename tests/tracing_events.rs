@@ -3,6 +3,9 @@
 //! on other threads at the same time.
 #![cfg(feature = "axum")]
 
+#[path = "support/collect.rs"]
+mod collect;
+
 use flask_session_cookie::itsdangerous::{SignerConfig, TimestampSigner};
 use flask_session_cookie::{Session, SessionCodec};
 
@@ -16,41 +19,10 @@ fn codec() -> SessionCodec {
 #[test]
 fn rejections_and_500s_are_traced_without_secrets() {
     use axum::response::IntoResponse as _;
+    use collect::{Collect, Events};
     use flask_session_cookie::layer::SessionCycle;
-    use std::fmt::Write as _;
-    use std::sync::{Arc, Mutex};
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Level, Metadata, Subscriber};
-
-    type Events = Arc<Mutex<Vec<(Level, String)>>>;
-    struct Collect(Events);
-    struct Fields(String);
-    impl Visit for Fields {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            let _ = write!(self.0, "{}={value:?} ", field.name());
-        }
-    }
-    impl Subscriber for Collect {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let mut fields = Fields(String::new());
-            event.record(&mut fields);
-            self.0
-                .lock()
-                .unwrap()
-                .push((*event.metadata().level(), fields.0));
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
+    use std::sync::Arc;
+    use tracing::Level;
 
     let key = "dev-secret";
     let signer = TimestampSigner::new(key, SignerConfig::flask_session()).unwrap();

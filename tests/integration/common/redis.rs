@@ -4,6 +4,8 @@
 //! missing and sets `FSC_REQUIRE_REDIS=1`: then a Redis that cannot start fails the
 //! test loudly; otherwise the test prints why it skips.
 
+#![allow(dead_code)]
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
