@@ -38,7 +38,7 @@ mod server;
 
 use std::fmt;
 
-pub use server::ServerSide;
+pub use server::{PrefixClaim, ServerSide};
 
 use crate::error::{Error, ErrorKind, PayloadStage, Result};
 use crate::itsdangerous::{SecretKeys, Signer, SignerConfig};

@@ -73,8 +73,31 @@ impl fmt::Debug for ServerSide {
     }
 }
 
-/// Which package each (store, prefix) of this process is configured for.
-static PREFIXES: Mutex<Option<HashMap<(String, String), Package>>> = Mutex::new(None);
+/// Which package each (store, prefix) of this process is claimed for, and by how
+/// many live claims.
+type Claims = HashMap<(String, String), (Package, usize)>;
+static PREFIXES: Mutex<Option<Claims>> = Mutex::new(None);
+
+/// A configuration's hold on its store and prefix ([`ServerSide::claim_prefix`]),
+/// given back when dropped.
+#[derive(Debug)]
+pub struct PrefixClaim {
+    place: (String, String),
+}
+
+impl Drop for PrefixClaim {
+    fn drop(&mut self) {
+        let mut claims = PREFIXES.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(claims) = claims.as_mut()
+            && let Some((_, count)) = claims.get_mut(&self.place)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                claims.remove(&self.place);
+            }
+        }
+    }
+}
 
 impl ServerSide {
     /// `package`'s defaults over `store`.
@@ -327,35 +350,42 @@ impl ServerSide {
         &self.store
     }
 
-    /// Claims this config's store and prefix for its package in this process:
-    /// a Flask-Session config and a Quart-Session config on one store and prefix
-    /// would read each other's values wrongly (Quart-Session's tags become plain
-    /// keys for Flask-Session), so the second is a
-    /// [`Config`](crate::ErrorKind::Config) error. The session cycle calls this.
+    /// Claims this config's store and prefix for its package in this process, for
+    /// as long as the returned claim lives: a Flask-Session config and a
+    /// Quart-Session config on one store and prefix would read each other's values
+    /// wrongly (Quart-Session's tags become plain keys for Flask-Session), so a claim
+    /// for the other package is a [`Config`](crate::ErrorKind::Config) error. The
+    /// session cycle claims when it is made and holds the claim.
     ///
     /// ```
     /// use flask_session_cookie::flask_session::{Package, ServerSide};
     /// use flask_session_cookie::store::redis::RedisStore;
     /// let store = || RedisStore::new("redis://127.0.0.1:6390");
-    /// ServerSide::new(Package::FlaskSession, store()?).with_prefix("shared:").claim_prefix()?;
+    /// let flask = ServerSide::new(Package::FlaskSession, store()?).with_prefix("shared:").claim_prefix()?;
     /// let quart = ServerSide::new(Package::QuartSession, store()?).with_prefix("shared:");
     /// assert!(quart.claim_prefix().unwrap_err().to_string().contains("shared:"));
+    /// drop(flask);
+    /// assert!(quart.claim_prefix().is_ok());
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
-    pub fn claim_prefix(&self) -> Result<()> {
+    pub fn claim_prefix(&self) -> Result<PrefixClaim> {
         let mut claims = PREFIXES.lock().unwrap_or_else(PoisonError::into_inner);
         let claims = claims.get_or_insert_with(HashMap::new);
         let place = (self.store.name(), self.prefix.clone());
-        match claims.get(&place) {
-            Some(other) if *other != self.package => Err(Error::config(format!(
+        match claims.get_mut(&place) {
+            Some((other, _)) if *other != self.package => Err(Error::config(format!(
                 "the prefix {:?} on {} is already used by a {other} configuration in this \
                  process; {} and {other} cannot read each other's values: give each its own \
                  SESSION_KEY_PREFIX",
                 self.prefix, place.0, self.package
             ))),
-            _ => {
-                claims.insert(place, self.package);
-                Ok(())
+            Some((_, count)) => {
+                *count += 1;
+                Ok(PrefixClaim { place })
+            }
+            None => {
+                claims.insert(place.clone(), (self.package, 1));
+                Ok(PrefixClaim { place })
             }
         }
     }

@@ -48,7 +48,7 @@ pub(crate) use form_body::{BodyRefusal, FormBody, protect as csrf_protect};
 use crate::cookie::{CookieConfig, CookieHeaders, SaveOutcome, find_request_cookie_in};
 use crate::error::{Error, Result};
 use crate::flask_login::{ClientInfo, FlaskLogin, LoginConfig};
-use crate::flask_session::ServerSide;
+use crate::flask_session::{PrefixClaim, ServerSide};
 use crate::itsdangerous::KeyUsed;
 use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
 
@@ -79,8 +79,8 @@ pub struct SessionCycle {
     cookie_headers: CookieHeaders,
     unknown_client_ok: bool,
     cache: Arc<cache::Cache>,
-    /// Where the session lives when not in the cookie.
-    server: Option<Arc<ServerSide>>,
+    /// Where the session lives when not in the cookie, and its hold on its prefix.
+    server: Option<Arc<(ServerSide, PrefixClaim)>>,
 }
 
 impl fmt::Debug for SessionCycle {
@@ -157,8 +157,8 @@ impl SessionCycle {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn with_server_side(mut self, server: ServerSide) -> Result<Self> {
-        server.claim_prefix()?;
-        self.server = Some(Arc::new(server));
+        let claim = server.claim_prefix()?;
+        self.server = Some(Arc::new((server, claim)));
         Ok(self)
     }
 
@@ -170,7 +170,7 @@ impl SessionCycle {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn server_side(&self) -> Option<&ServerSide> {
-        self.server.as_deref()
+        self.server.as_deref().map(|(server, _)| server)
     }
 
     /// The error of a synchronous open or finish on a server-side cycle.
@@ -675,7 +675,7 @@ impl SessionCycle {
         request: &RequestInfo<'_>,
         now: i64,
     ) -> Result<RequestSession> {
-        let Some(server) = &self.server else {
+        let Some(server) = self.server_side() else {
             return self.open_request_at(request, now);
         };
         let how = self.reading(request);
@@ -722,7 +722,7 @@ impl SessionCycle {
         opened: &RequestSession,
         now: i64,
     ) -> Result<Finished> {
-        let Some(server) = &self.server else {
+        let Some(server) = self.server_side() else {
             return self.finish_request_at(opened, now);
         };
         let mut set_cookies = self.finish_login(opened, now)?;

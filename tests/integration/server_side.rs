@@ -1127,3 +1127,59 @@ fn tls_redis() -> Option<(Redis, u16, Vec<u8>)> {
     let _ = std::fs::remove_dir_all(&dir);
     Some((redis, tls_port, pem))
 }
+
+/// Quart-Session's `SESSION_PROTECTION`: a stored session whose `_addr` is another
+/// client's is deleted and a new one started; the same client keeps it; without the
+/// setting nobody is turned away. And one store and prefix cannot serve both
+/// packages in one process while both configs live.
+#[test]
+fn server_side_quart_address_protection_and_one_package_per_prefix() {
+    use flask_session_cookie::flask_login::ClientInfo;
+    let Some(redis) = Redis::start() else { return };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = || RedisStore::new(&redis.url()).unwrap();
+    let quart = |protect: bool| {
+        let server = ServerSide::new(Package::QuartSession, store())
+            .with_address_protection(protect)
+            .unwrap();
+        SessionCycle::new(SessionCodec::new(KEY).unwrap())
+            .with_server_side(server)
+            .unwrap()
+    };
+    let id = "12345678-1234-4678-9234-567812345678";
+    let key = format!("session:{id}");
+    let cookie = format!("session={id}");
+    let stored = br#"{"_permanent":true,"_addr":"10.0.0.9","n":1}"#;
+    let from = |address: &'static str| {
+        RequestInfo::new()
+            .with_cookie_header(cookie.as_bytes())
+            .with_client(ClientInfo::new(Some(address)))
+    };
+    let n_seen = |cycle: &SessionCycle, address: &'static str| {
+        let opened = runtime
+            .block_on(cycle.open_request_async(&from(address), 0))
+            .unwrap();
+        opened.session.get("n")
+    };
+    redis.set(&key, stored, 100);
+    assert_eq!(n_seen(&quart(true), "10.0.0.9"), Some(Value::from(1)));
+    assert_eq!(n_seen(&quart(false), "127.0.0.1"), Some(Value::from(1)));
+    assert_eq!(n_seen(&quart(true), "127.0.0.1"), None, "another address");
+    assert!(redis.get(&key).is_none(), "the stolen session is deleted");
+
+    // One package per store and prefix while both configs live.
+    let flask = cycle(store(), Package::FlaskSession, false);
+    let e = SessionCycle::new(SessionCodec::new(KEY).unwrap())
+        .with_server_side(ServerSide::new(Package::QuartSession, store()))
+        .unwrap_err();
+    assert!(e.to_string().contains("session:"), "{e}");
+    drop(flask);
+    assert!(
+        SessionCycle::new(SessionCodec::new(KEY).unwrap())
+            .with_server_side(ServerSide::new(Package::QuartSession, store()))
+            .is_ok()
+    );
+}
