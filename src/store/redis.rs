@@ -428,8 +428,9 @@ enum Command<'c> {
 impl SessionStore for RedisStore {
     fn get<'a>(&'a self, key: &'a str, max_len: usize) -> StoreFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
-            // The length first, and at most max_len + 1 bytes, in one round trip:
-            // a huge value is never read whole.
+            // At most max_len + 1 bytes (GETRANGE's end is inclusive), so a huge value
+            // is never read whole: more than max_len bytes back means too long. The
+            // length comes along in the same round trip, for the message only.
             let end = isize::try_from(max_len).unwrap_or(isize::MAX);
             let mut pipe = redis::pipe();
             pipe.cmd("STRLEN")
@@ -439,18 +440,19 @@ impl SessionStore for RedisStore {
                 .arg(0)
                 .arg(end);
             let (len, value): (u64, Vec<u8>) = self.run("GET", key, Command::Pipe(&pipe)).await?;
-            if usize::try_from(len).map_or(true, |len| len > max_len) {
+            if value.len() > max_len {
                 return Err(Error::limit(
                     Limit::StoredLength,
                     format!(
-                        "the stored session is {len} bytes, more than the {max_len} allowed \
-                         (Limits::with_max_stored_len); it is left as it is"
+                        "the stored session is {} bytes, more than the {max_len} allowed \
+                         (Limits::with_max_stored_len); it is left as it is",
+                        len.max(u64::try_from(value.len()).unwrap_or(u64::MAX))
                     ),
                 ));
             }
             // Redis answers a missing key as an empty string, and Flask-Session
             // treats an empty value as none.
-            Ok((len > 0).then_some(value))
+            Ok((!value.is_empty()).then_some(value))
         })
     }
 
