@@ -542,6 +542,32 @@ fn server_side_sharing_through_a_redis_cluster() {
     }
 }
 
+/// Both Rust services on `redis` with connect and command timeouts of `timeout`,
+/// and a browser logged in as `user` on Flask that both of them see.
+fn logged_in_with_timeouts(
+    redis: &Redis,
+    flask: &LiveFlask,
+    timeout: Duration,
+    user: &str,
+) -> (Vec<Server>, Browser) {
+    let servers: Vec<Server> = RUSTS
+        .iter()
+        .map(|rust| {
+            let store = RedisStore::new(&redis.url())
+                .unwrap()
+                .with_connect_timeout(timeout)
+                .with_command_timeout(timeout);
+            start_rust(*rust, cycle(store, Package::FlaskSession, false))
+        })
+        .collect();
+    let b = Browser::new("outage/1.0");
+    b.text(flask.port, &format!("/login?user={user}"));
+    for server in &servers {
+        assert_eq!(user_of(&b, server.port(), "/user"), json!(user));
+    }
+    (servers, b)
+}
+
 /// (i) Redis stopped mid-run: bounded 503s and no hang on Rust (Flask answers 500);
 /// started again (empty: no persistence, so the sessions are lost on both sides
 /// alike), requests work again on the same connection settings.
@@ -553,21 +579,7 @@ fn server_side_redis_stopped_then_restarted() {
     let Some(flask) = flask_app(Some(&redis.url()), None, false) else {
         return;
     };
-    let servers: Vec<Server> = RUSTS
-        .iter()
-        .map(|rust| {
-            let store = RedisStore::new(&redis.url())
-                .unwrap()
-                .with_connect_timeout(Duration::from_millis(500))
-                .with_command_timeout(Duration::from_millis(500));
-            start_rust(*rust, cycle(store, Package::FlaskSession, false))
-        })
-        .collect();
-    let b = Browser::new("outage/1.0");
-    b.text(flask.port, "/login?user=3");
-    for server in &servers {
-        assert_eq!(user_of(&b, server.port(), "/user"), json!("3"));
-    }
+    let (servers, b) = logged_in_with_timeouts(&redis, &flask, Duration::from_millis(500), "3");
     redis.stop();
     for server in &servers {
         for path in ["/user", "/modify"] {
@@ -596,6 +608,55 @@ fn server_side_redis_stopped_then_restarted() {
     b.text(flask.port, "/login?user=4");
     for server in &servers {
         assert_eq!(user_of(&b, server.port(), "/user"), json!("4"));
+    }
+}
+
+/// (i) Redis slow: a real `redis-server` holding every client (`CLIENT PAUSE … ALL`,
+/// then only writers with `WRITE`) makes each request fail with 503 within its
+/// command timeout, not hang; once Redis answers again, the same sessions work on
+/// both sides (nothing was lost: a slow store is not an empty one).
+#[test]
+fn server_side_slow_redis_times_out_then_recovers() {
+    let Some((redis, flask)) = redis_and_flask(false) else {
+        return;
+    };
+    let (servers, b) = logged_in_with_timeouts(&redis, &flask, Duration::from_millis(300), "5");
+    // ALL: the read of the session waits; WRITE: the read answers and the save
+    // (EXPIRE on /user, SET on /modify) waits.
+    for (mode, paths) in [
+        ("ALL", ["/user", "/modify"]),
+        ("WRITE", ["/user", "/modify"]),
+    ] {
+        let paused = Instant::now();
+        assert!(
+            redis
+                .cmd(&format!("CLIENT PAUSE 3000 {mode}"))
+                .starts_with("+OK")
+        );
+        for server in &servers {
+            for path in paths {
+                let started = Instant::now();
+                assert_eq!(status_of(&b, server.port(), path), 503, "{mode} {path}");
+                assert!(
+                    started.elapsed() < Duration::from_millis(1500),
+                    "{mode} {path}: {:?}",
+                    started.elapsed()
+                );
+            }
+        }
+        assert!(
+            paused.elapsed() < Duration::from_secs(3),
+            "the pause ended too soon to tell"
+        );
+        for server in &servers {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while status_of(&b, server.port(), "/user") != 200 {
+                assert!(Instant::now() < deadline, "no recovery after {mode}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            assert_eq!(user_of(&b, server.port(), "/user"), json!("5"), "{mode}");
+        }
+        assert_eq!(user_of(&b, flask.port, "/whoami"), json!("5"), "{mode}");
     }
 }
 
