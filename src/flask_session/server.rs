@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{IdSigner, Package, StoredFormat, decode_stored, encode_stored};
 use crate::cookie::{CookieConfig, SaveOutcome};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, PayloadStage, Result};
 use crate::itsdangerous::SecretKeys;
 use crate::limits::Limits;
 use crate::session::save::{self, Refresh, SaveAction, SaveRules};
@@ -430,7 +430,8 @@ impl ServerSide {
     /// session: a new session under a fresh id. Errors: the store failing
     /// ([`Store`](crate::ErrorKind::Store): glue answers 503), a stored value over the
     /// limit or unreadable by Flask-Session (the answer is 500, and the value is left
-    /// as it is; Quart-Session starts a new session instead, as it does).
+    /// as it is; Quart-Session starts a new session instead, as it does, over a value
+    /// that is UTF-8 but not its JSON).
     ///
     /// ```no_run
     /// # async fn f() -> Result<(), flask_session_cookie::Error> {
@@ -485,7 +486,13 @@ impl ServerSide {
                 }
                 session
             }
-            Err(e) if self.package == Package::QuartSession => {
+            // Quart-Session starts afresh over a value its parser cannot read; its
+            // Redis client decodes values as UTF-8 first, and fails (500) on one that
+            // is not. A value past this crate's limits is an error for both packages.
+            Err(e)
+                if self.package == Package::QuartSession
+                    && matches!(e.kind(), ErrorKind::BadPayload(stage) if *stage != PayloadStage::Utf8) =>
+            {
                 #[cfg(feature = "tracing")]
                 tracing::warn!(kind = %e.kind(), detail = e.detail(), "stored session unreadable; Quart-Session starts a new one");
                 return self.fresh(SessionOrigin::Rejected(Arc::new(e)), address);
