@@ -44,6 +44,8 @@ mod refresh_reuse;
 mod secrets;
 #[cfg(all(feature = "axum", feature = "actix", feature = "redis"))]
 mod server_side;
+#[cfg(all(feature = "axum", feature = "actix", feature = "redis"))]
+mod server_side_rules;
 mod server_side_values;
 #[cfg(all(feature = "axum", feature = "actix"))]
 mod shared_login;

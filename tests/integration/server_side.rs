@@ -15,7 +15,7 @@ use crate::common::live::{self, LiveFlask};
 use crate::common::redis::{Cluster, Redis};
 use crate::common::rust_server::{Server, serve, serve_actix};
 use crate::shared_login::{RUSTS, Rust};
-use flask_session_cookie::flask_login::{FlaskLogin, LoginConfig};
+use flask_session_cookie::flask_login::{FlaskLogin, LoginConfig, LoginOptions};
 use flask_session_cookie::flask_session::{Package, ServerSide};
 use flask_session_cookie::flask_wtf::CsrfConfig;
 use flask_session_cookie::layer::{RequestInfo, SessionCycle};
@@ -24,7 +24,7 @@ use flask_session_cookie::store::redis::RedisStore;
 use flask_session_cookie::{SessionCodec, Value};
 use serde_json::{Value as Json, json};
 
-const KEY: &str = "dev-secret";
+pub(crate) const KEY: &str = "dev-secret";
 
 // The handlers, written once for both frameworks.
 fn reprs(session: &FlaskSession) -> Json {
@@ -61,6 +61,10 @@ fn flashes(session: &FlaskSession) -> String {
     let taken = session.lock().take_flashes();
     serde_json::to_string(&taken).unwrap()
 }
+fn login(login: &FlaskLogin, user: &str) -> &'static str {
+    login.login_user(user, LoginOptions::new());
+    "logged in"
+}
 fn logout(login: &FlaskLogin) -> &'static str {
     login.logout_user();
     "logged out"
@@ -85,6 +89,10 @@ fn axum_app(cycle: SessionCycle) -> axum::Router {
     axum::Router::new()
         .route("/whoami", get(|s: FlaskSession| async move { whoami(&s) }))
         .route("/user", get(|l: FlaskLogin| async move { user(&l) }))
+        .route(
+            "/login",
+            get(|l: FlaskLogin, Query(q): Q| async move { login(&l, &q["user"]) }),
+        )
         .route("/modify", get(|s: FlaskSession| async move { modify(&s) }))
         .route(
             "/mark",
@@ -106,7 +114,7 @@ fn axum_app(cycle: SessionCycle) -> axum::Router {
         .layer(SessionLayer::from_cycle(cycle))
 }
 
-fn start_rust(rust: Rust, cycle: SessionCycle) -> Server {
+pub(crate) fn start_rust(rust: Rust, cycle: SessionCycle) -> Server {
     match rust {
         Rust::Axum => Server::Axum(serve(axum_app(cycle))),
         Rust::Actix => Server::Actix(serve_actix!(move || {
@@ -123,6 +131,10 @@ fn start_rust(rust: Rust, cycle: SessionCycle) -> Server {
                 .route(
                     "/user",
                     web::get().to(|l: FlaskLogin| async move { user(&l) }),
+                )
+                .route(
+                    "/login",
+                    web::get().to(|l: FlaskLogin, q: Q| async move { login(&l, &q["user"]) }),
                 )
                 .route(
                     "/modify",
@@ -161,13 +173,30 @@ fn cycle(store: RedisStore, package: Package, signed: bool) -> SessionCycle {
     if signed {
         server = server.with_signer(KEY).unwrap();
     }
-    let mut cycle = SessionCycle::new(SessionCodec::new(KEY).unwrap())
+    cycle_over(server, package)
+}
+
+/// A cycle over `server` (of `package`), with Flask-Login on top for Flask-Session.
+pub(crate) fn cycle_over(server: ServerSide, package: Package) -> SessionCycle {
+    let cycle = SessionCycle::new(SessionCodec::new(KEY).unwrap())
         .with_server_side(server)
         .unwrap();
     if package == Package::FlaskSession {
-        cycle = cycle.with_login(LoginConfig::new(KEY).unwrap());
+        cycle.with_login(LoginConfig::new(KEY).unwrap())
+    } else {
+        cycle
     }
-    cycle
+}
+
+/// The Quart-Session 3.0 app on the Redis at `url`, with `env` besides.
+pub(crate) fn quart_app(url: &str, env: &[(&str, &str)]) -> Option<LiveFlask> {
+    let mut all = vec![("REDIS_URL", url)];
+    all.extend_from_slice(env);
+    start_python(
+        "venv-quart-session-3.0",
+        "tests/live/server_side_quart.py",
+        &all,
+    )
 }
 
 fn python(venv: &str) -> String {
@@ -175,7 +204,7 @@ fn python(venv: &str) -> String {
 }
 
 /// A live Python app of tests/live from one of the server-side venvs.
-fn start_python(venv: &str, script: &str, env: &[(&str, &str)]) -> Option<LiveFlask> {
+pub(crate) fn start_python(venv: &str, script: &str, env: &[(&str, &str)]) -> Option<LiveFlask> {
     live::start_script_with(&python(venv), script, env, false)
 }
 
@@ -456,11 +485,7 @@ fn server_side_regenerate_on_rust_deletes_the_old_key() {
 fn server_side_quart_session_beside_rust() {
     let Some(redis) = Redis::start() else { return };
     let url = redis.url();
-    let Some(quart) = start_python(
-        "venv-quart-session-3.0",
-        "tests/live/server_side_quart.py",
-        &[("REDIS_URL", &url), ("SECRET_KEY", KEY)],
-    ) else {
+    let Some(quart) = quart_app(&url, &[("SECRET_KEY", KEY)]) else {
         return;
     };
     for rust in RUSTS {
@@ -501,6 +526,41 @@ fn server_side_quart_session_beside_rust() {
             "a cleared Quart session is deleted"
         );
         assert!(b2.cookie(q, "session").is_none(), "and its cookie");
+    }
+}
+
+/// Quart-Session 3.0.0 with `SESSION_USE_SIGNER` under its pinned Werkzeug 3.1:
+/// its own saves fail (500: the signer returns bytes, which Werkzeug 3's
+/// `set_cookie` refuses), so such an app only ever reads ids. Rust writes the
+/// signed ids (salt `quart-session`) that it reads; a forged one starts afresh.
+#[test]
+fn server_side_quart_session_signed_ids_are_written_by_rust_only() {
+    let Some(redis) = Redis::start() else { return };
+    let url = redis.url();
+    let Some(quart) = quart_app(&url, &[("SECRET_KEY", KEY), ("SESSION_USE_SIGNER", "1")]) else {
+        return;
+    };
+    for rust in RUSTS {
+        let store = RedisStore::new(&url).unwrap();
+        let server = start_rust(rust, cycle(store, Package::QuartSession, true));
+        let (q, r) = (quart.port, server.port());
+        let b = Browser::new("quart-signed/1.0");
+        assert_eq!(
+            b.status(q, "/modify?who=quart"),
+            500,
+            "Quart-Session's own signed save"
+        );
+        assert!(b.cookie(q, "session").is_none());
+        b.text(r, "/modify?who=rust");
+        let cookie = b.cookie(r, "session").unwrap();
+        let (id, _signature) = cookie.split_once('.').expect("a signed id");
+        assert!(redis.get(&format!("session:{id}")).is_some());
+        let seen = session_of(&b, q);
+        assert_eq!(seen["counter"], json!("1"), "{rust:?}: {seen}");
+        // Forged: Quart and Rust both start a fresh (empty) session.
+        b.set_cookie(q, "session", &format!("{id}.forged"));
+        assert_eq!(session_of(&b, q)["counter"], Json::Null);
+        assert_eq!(session_of(&b, r)["counter"], Json::Null);
     }
 }
 
@@ -972,11 +1032,7 @@ fn server_side_cli_store_get_reads_live_sessions() {
     }
 
     // Quart-Session.
-    if let Some(quart) = start_python(
-        "venv-quart-session-3.0",
-        "tests/live/server_side_quart.py",
-        &[("REDIS_URL", &url)],
-    ) {
+    if let Some(quart) = quart_app(&url, &[]) {
         let b = Browser::new("cli/4.0");
         b.text(quart.port, "/modify?who=cli");
         check_get(

@@ -4,7 +4,9 @@ server-side sessions (tests/integration/server_side.rs).
 
 Settings from the environment: REDIS_URL (one Redis) or REDIS_CLUSTER (host:port
 of cluster nodes, comma-separated), SECRET_KEY (dev-secret), SESSION_USE_SIGNER
-(0/1), SESSION_KEY_PREFIX (session:). Prints `PORT <n>` and stops when stdin closes.
+(0/1), SESSION_KEY_PREFIX (session:), SESSION_PERMANENT and
+SESSION_REFRESH_EACH_REQUEST (0/1, default 1), PERMANENT_SESSION_LIFETIME (seconds,
+default 31 days). Prints `PORT <n>` and stops when stdin closes.
 
 Flask-Session 0.8 takes only a `redis.Redis` (anything else, it silently connects
 to localhost instead), so for a cluster it gets a `redis.Redis` subclass that
@@ -20,6 +22,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_session import Session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
+import session_steps
 from serve import serve
 
 
@@ -54,6 +57,9 @@ app.config.update(
     SESSION_REDIS=client(),
     SESSION_USE_SIGNER=os.environ.get("SESSION_USE_SIGNER") == "1",
     SESSION_KEY_PREFIX=os.environ.get("SESSION_KEY_PREFIX", "session:"),
+    SESSION_PERMANENT=os.environ.get("SESSION_PERMANENT", "1") == "1",
+    SESSION_REFRESH_EACH_REQUEST=os.environ.get("SESSION_REFRESH_EACH_REQUEST", "1") == "1",
+    PERMANENT_SESSION_LIFETIME=int(os.environ.get("PERMANENT_SESSION_LIFETIME", 31 * 86400)),
 )
 Session(app)
 manager = LoginManager(app)
@@ -93,6 +99,17 @@ def modify():
     session["pair"] = (1, "a")
     flash("from flask", "info")
     return "modified"
+
+
+@app.route("/mark")
+def mark():
+    return session_steps.mark(session, request.args["who"])
+
+
+@app.route("/clear")
+def clear():
+    session.clear()
+    return "cleared"
 
 
 @app.route("/logout")

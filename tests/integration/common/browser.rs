@@ -27,14 +27,18 @@ impl Browser {
         Browser { client, jar, agent }
     }
 
-    /// GETs `path`, which must succeed.
-    pub fn get(&self, port: u16, path: &str) -> Response {
-        let resp = self
-            .client
+    /// GETs `path`, whatever the status.
+    pub fn fetch(&self, port: u16, path: &str) -> Response {
+        self.client
             .get(format!("http://127.0.0.1:{port}{path}"))
             .header("User-Agent", self.agent)
             .send()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// GETs `path`, which must succeed.
+    pub fn get(&self, port: u16, path: &str) -> Response {
+        let resp = self.fetch(port, path);
         assert!(
             resp.status().is_success(),
             "GET {port}{path}: {}",
@@ -45,13 +49,7 @@ impl Browser {
 
     /// GETs `path` and returns only the status (any status).
     pub fn status(&self, port: u16, path: &str) -> u16 {
-        self.client
-            .get(format!("http://127.0.0.1:{port}{path}"))
-            .header("User-Agent", self.agent)
-            .send()
-            .unwrap()
-            .status()
-            .as_u16()
+        self.fetch(port, path).status().as_u16()
     }
 
     pub fn text(&self, port: u16, path: &str) -> String {
