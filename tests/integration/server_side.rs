@@ -602,6 +602,83 @@ fn server_side_sharing_through_a_redis_cluster() {
     }
 }
 
+/// (h, i) A cluster master stopped mid-run: requests on both services fail with 503
+/// in bounded time, no hang; started again (empty, rejoining with its slots), the
+/// cluster heals and requests work again on the same cluster clients; a new login
+/// on Flask is seen by Rust through the cluster.
+#[test]
+fn server_side_cluster_master_stopped_then_restarted() {
+    let Some(mut cluster) = Cluster::start() else {
+        return;
+    };
+    let Some(flask) = flask_app(None, Some(&cluster.addresses()), false) else {
+        return;
+    };
+    let urls = cluster.urls();
+    let servers: Vec<Server> = RUSTS
+        .iter()
+        .map(|rust| {
+            let store = RedisStore::cluster(urls.iter().map(String::as_str))
+                .unwrap()
+                .with_connect_timeout(Duration::from_millis(500))
+                .with_command_timeout(Duration::from_millis(500));
+            start_rust(*rust, cycle(store, Package::FlaskSession, false))
+        })
+        .collect();
+    let b = Browser::new("cluster-outage/1.0");
+    b.text(flask.port, "/login?user=11");
+    for server in &servers {
+        assert_eq!(user_of(&b, server.port(), "/user"), json!("11"));
+    }
+    let holder = cluster
+        .holder(&format!("session:{}", sid(&b, flask.port)))
+        .expect("the session is on a master");
+    cluster.nodes[holder].stop();
+    for server in &servers {
+        let started = Instant::now();
+        assert_eq!(status_of(&b, server.port(), "/user"), 503);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    cluster.nodes[holder].restart();
+    assert!(
+        cluster.wait_ok(Duration::from_secs(30)),
+        "the cluster did not heal"
+    );
+    for server in &servers {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while status_of(&b, server.port(), "/user") != 200 {
+            assert!(
+                Instant::now() < deadline,
+                "no recovery after the node restart"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // The node came back empty: the session is gone, on both sides alike.
+        assert_eq!(user_of(&b, server.port(), "/user"), Json::Null);
+    }
+    assert_eq!(user_of(&b, flask.port, "/whoami"), Json::Null);
+    // New sessions work, on the restarted master too (a third of the ids land
+    // there: 60 logins all missing it would be a (2/3)^60 chance).
+    let mut on_restarted = false;
+    for i in 0..60 {
+        let b = Browser::new("cluster-outage/2.0");
+        b.text(flask.port, &format!("/login?user={i}"));
+        for server in &servers {
+            assert_eq!(user_of(&b, server.port(), "/user"), json!(i.to_string()));
+        }
+        let key = format!("session:{}", sid(&b, flask.port));
+        if cluster.holder(&key) == Some(holder) {
+            on_restarted = true;
+            break;
+        }
+    }
+    assert!(on_restarted, "no session on the restarted master");
+}
+
 /// Both Rust services on `redis` with connect and command timeouts of `timeout`,
 /// and a browser logged in as `user` on Flask that both of them see.
 fn logged_in_with_timeouts(

@@ -16,6 +16,8 @@ pub struct Redis {
     child: Option<Child>,
     pub port: u16,
     dir: PathBuf,
+    /// The `redis-server` arguments beyond the usual ones, kept for a restart.
+    extra: Vec<String>,
 }
 
 impl Drop for Redis {
@@ -29,7 +31,7 @@ fn required() -> bool {
     std::env::var("FSC_REQUIRE_REDIS").is_ok_and(|v| v == "1")
 }
 
-fn skip_or_panic(why: String) -> Option<Redis> {
+fn skip_or_panic<T>(why: String) -> Option<T> {
     if required() {
         panic!("redis-server is required (FSC_REQUIRE_REDIS=1) but cannot start: {why}");
     }
@@ -79,15 +81,15 @@ impl Redis {
             child: None,
             port: free_port(),
             dir,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
         };
-        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        match redis.spawn(&extra) {
+        match redis.spawn() {
             Ok(()) => Some(redis),
             Err(why) => skip_or_panic(why),
         }
     }
 
-    fn spawn(&mut self, extra: &[String]) -> Result<(), String> {
+    fn spawn(&mut self) -> Result<(), String> {
         let mut args = vec![
             "--port".to_owned(),
             self.port.to_string(),
@@ -102,7 +104,7 @@ impl Redis {
             "--loglevel".to_owned(),
             "warning".to_owned(),
         ];
-        args.extend(extra.iter().cloned());
+        args.extend(self.extra.iter().cloned());
         let child = Command::new("redis-server")
             .args(&args)
             .stdin(Stdio::null())
@@ -142,10 +144,11 @@ impl Redis {
         }
     }
 
-    /// Starts it again on the same port, empty.
+    /// Starts it again on the same port and settings, empty (a cluster node keeps
+    /// its `nodes.conf`, so it rejoins with its slots).
     pub fn restart(&mut self) {
         self.stop();
-        self.spawn(&[]).unwrap();
+        self.spawn().unwrap();
     }
 
     /// The raw answer to one inline command (`GET key`, `TTL key`, `KEYS *`).
@@ -239,18 +242,27 @@ impl Cluster {
                 skip_or_panic(format!("cannot run redis-cli: {e}"))?;
             }
         }
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let cluster = Cluster { nodes };
+        if cluster.wait_ok(Duration::from_secs(20)) {
+            Some(cluster)
+        } else {
+            skip_or_panic("the cluster did not reach cluster_state:ok".to_owned())
+        }
+    }
+
+    /// Whether every node says `cluster_state:ok` within `timeout`.
+    pub fn wait_ok(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            let ok = nodes.iter().all(|n| {
+            let ok = self.nodes.iter().all(|n| {
                 command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
             });
             if ok {
-                return Some(Cluster { nodes });
+                return true;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        skip_or_panic("the cluster did not reach cluster_state:ok".to_owned())?;
-        None
+        false
     }
 
     /// The node URLs.
