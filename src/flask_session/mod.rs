@@ -88,11 +88,22 @@ impl Package {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn new_id(self) -> Result<String> {
+        self.new_id_of(FLASK_SESSION_ID_BYTES)
+    }
+
+    /// [`new_id`](Package::new_id) with Flask-Session's `SESSION_ID_LENGTH`:
+    /// `secrets.token_urlsafe(id_bytes)`; Quart-Session's ids are uuid4s whatever it is.
+    pub(crate) fn new_id_of(self, id_bytes: usize) -> Result<String> {
         use base64::Engine as _;
         match self {
             Package::FlaskSession => {
-                let mut bytes = [0u8; 32];
-                random(&mut bytes)?;
+                let mut bytes = [0u8; MAX_ID_BYTES];
+                let bytes = bytes.get_mut(..id_bytes).ok_or_else(|| {
+                    Error::config(format!(
+                        "a session id of {id_bytes} random bytes: at most {MAX_ID_BYTES}"
+                    ))
+                })?;
+                random(bytes)?;
                 Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
             }
             Package::QuartSession => {
@@ -128,6 +139,11 @@ impl std::str::FromStr for Package {
         }
     }
 }
+
+/// Flask-Session's default `SESSION_ID_LENGTH`: random bytes in an id.
+pub(crate) const FLASK_SESSION_ID_BYTES: usize = 32;
+/// The most random bytes an id may have here (`ServerSide::with_id_length`).
+pub(crate) const MAX_ID_BYTES: usize = 256;
 
 /// Fills `buf` from the operating system's random source.
 fn random(buf: &mut [u8]) -> Result<()> {

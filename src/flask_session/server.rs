@@ -9,7 +9,10 @@ use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::{IdSigner, Package, StoredFormat, decode_stored, encode_stored};
+use super::{
+    FLASK_SESSION_ID_BYTES, IdSigner, MAX_ID_BYTES, Package, StoredFormat, decode_stored,
+    encode_stored,
+};
 use crate::cookie::{CookieConfig, SaveOutcome};
 use crate::error::{Error, ErrorKind, PayloadStage, Result};
 use crate::itsdangerous::SecretKeys;
@@ -54,6 +57,7 @@ pub struct ServerSide {
     limits: Limits,
     read_pickle: bool,
     address_protection: bool,
+    id_bytes: usize,
 }
 
 impl fmt::Debug for ServerSide {
@@ -69,9 +73,13 @@ impl fmt::Debug for ServerSide {
             .field("format", &self.format)
             .field("read_pickle", &self.read_pickle)
             .field("address_protection", &self.address_protection)
+            .field("id_bytes", &self.id_bytes)
             .finish()
     }
 }
+
+/// The fewest random bytes [`ServerSide::with_id_length`] takes.
+const MIN_ID_BYTES: usize = 16;
 
 /// Which package each (store, prefix) of this process is claimed for, and by how
 /// many live claims.
@@ -139,6 +147,7 @@ impl ServerSide {
             limits: Limits::server_side(),
             read_pickle: true,
             address_protection: false,
+            id_bytes: FLASK_SESSION_ID_BYTES,
         }
     }
 
@@ -172,6 +181,38 @@ impl ServerSide {
         let keys: SecretKeys = keys.into();
         let current = SecretKeys::new(keys.current().clone());
         self.signer = Some(IdSigner::new(self.package, current)?);
+        Ok(self)
+    }
+
+    /// `SESSION_ID_LENGTH` (default 32): how many random bytes a new id has (its
+    /// text is their unpadded base64url, `secrets.token_urlsafe(n)`). Any id is
+    /// read whatever this says; it only shapes the ids this side makes. From 16
+    /// (fewer is guessable) to 256; otherwise, or for Quart-Session (uuid4 ids, no
+    /// such setting), a [`Config`](crate::ErrorKind::Config) error.
+    ///
+    /// ```
+    /// # use flask_session_cookie::{flask_session::{Package, ServerSide}, store::redis::RedisStore};
+    /// let server = ServerSide::new(Package::FlaskSession, RedisStore::new("redis://localhost")?);
+    /// assert!(server.clone().with_id_length(48).is_ok());
+    /// assert!(server.with_id_length(8).is_err());
+    /// let quart = ServerSide::new(Package::QuartSession, RedisStore::new("redis://localhost")?);
+    /// assert!(quart.with_id_length(32).is_err());
+    /// # Ok::<(), flask_session_cookie::Error>(())
+    /// ```
+    pub fn with_id_length(mut self, id_bytes: usize) -> Result<Self> {
+        if self.package != Package::FlaskSession {
+            return Err(Error::config(format!(
+                "SESSION_ID_LENGTH is Flask-Session's setting; {} makes uuid4 ids",
+                self.package
+            )));
+        }
+        if !(MIN_ID_BYTES..=MAX_ID_BYTES).contains(&id_bytes) {
+            return Err(Error::config(format!(
+                "SESSION_ID_LENGTH {id_bytes}: from {MIN_ID_BYTES} (fewer random bytes make \
+                 ids guessable) to {MAX_ID_BYTES}"
+            )));
+        }
+        self.id_bytes = id_bytes;
         Ok(self)
     }
 
@@ -412,7 +453,7 @@ impl ServerSide {
         Ok(FlaskSession::server_side(
             self.tracked(session),
             origin,
-            self.package.new_id()?,
+            self.package.new_id_of(self.id_bytes)?,
         ))
     }
 
@@ -575,7 +616,7 @@ impl ServerSide {
         let mut id: Arc<str> = Arc::clone(&server_id.id);
         if server_id.regenerate.load(Ordering::Relaxed) {
             self.store.delete(&self.key(&id)).await?;
-            id = Arc::from(self.package.new_id()?);
+            id = Arc::from(self.package.new_id_of(self.id_bytes)?);
         }
         let mut out = SaveOutcome {
             set_cookie: None,

@@ -2,7 +2,7 @@
 //! app and to each Rust service, all on one real `redis-server` (each side under its
 //! own key prefix). Flask 3.1.3 + Flask-Session 0.8.0 + Flask-Login under every
 //! combination of `SESSION_PERMANENT`, `SESSION_REFRESH_EACH_REQUEST` and
-//! `SESSION_USE_SIGNER`; Quart + Quart-Session 3.0.0 under `SESSION_PERMANENT` (its
+//! `SESSION_USE_SIGNER` (and once with `SESSION_ID_LENGTH`); Quart + Quart-Session 3.0.0 under `SESSION_PERMANENT` (its
 //! signer fails every save under Werkzeug 3: see
 //! `server_side_quart_session_signed_ids_are_written_by_rust_only`). After every step the two must agree on what the browser was
 //! told (status, body, `Set-Cookie` with the id kept, new or deleted, `Vary`) and on
@@ -152,17 +152,17 @@ struct Seen {
     keys: usize,
 }
 
-/// `session=<value>; attributes` with the value as `<kept>`, `<new>`,
-/// `<new, signed>` or empty, and an `Expires` date as `<past>` or `<future>`.
+/// `session=<value>; attributes` with the value as `<kept>`, `<new, N chars>`,
+/// `<new, signed, N chars>` (the id's length) or empty, and an `Expires` date as `<past>` or `<future>`.
 fn normalise(header: &str, before: Option<&str>) -> String {
     let mut parts = header.split("; ");
     let first = parts.next().unwrap_or_default();
     let (name, value) = first.split_once('=').unwrap_or((first, ""));
     let value = match value {
-        "" => "",
-        v if Some(v) == before => "<kept>",
-        v if v.contains('.') => "<new, signed>",
-        _ => "<new>",
+        "" => String::new(),
+        v if Some(v) == before => "<kept>".into(),
+        v if v.contains('.') => format!("<new, signed, {} chars>", id_of(v).len()),
+        v => format!("<new, {} chars>", v.len()),
     };
     let mut out = vec![format!("{name}={value}")];
     for attribute in parts {
@@ -242,17 +242,33 @@ fn visit(b: &Browser, port: u16, path: &str, step: &Step, redis: &Redis, prefix:
     }
 }
 
+/// The settings that change the save decision or the ids.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    permanent: bool,
+    /// `SESSION_REFRESH_EACH_REQUEST` (Flask-Session only).
+    refresh: bool,
+    signed: bool,
+    /// `SESSION_ID_LENGTH` (Flask-Session only); `None`: the default.
+    id_bytes: Option<usize>,
+}
+
 /// One setting of one package: the Python app and both Rust services through
 /// `steps`; what differed, and how many steps were compared.
 fn compare(
     redis: &Redis,
     package: Package,
-    settings: (bool, bool, bool),
+    settings: Settings,
     steps: &[Step],
     differences: &mut Vec<String>,
 ) -> usize {
-    let (permanent, refresh, signed) = settings;
-    let setting = format!("{package:?} permanent={permanent} refresh={refresh} signed={signed}");
+    let Settings {
+        permanent,
+        refresh,
+        signed,
+        id_bytes,
+    } = settings;
+    let setting = format!("{package:?} {settings:?}");
     let flag = |on: bool| if on { "1" } else { "0" };
     let lifetime = LIFETIME.to_string();
     let url = redis.url();
@@ -264,9 +280,13 @@ fn compare(
         ("SESSION_USE_SIGNER", flag(signed)),
         ("PERMANENT_SESSION_LIFETIME", &lifetime),
     ];
+    let id_length = id_bytes.map(|n| n.to_string());
     let (venv, script) = match package {
         Package::FlaskSession => {
             env.push(("SESSION_REFRESH_EACH_REQUEST", flag(refresh)));
+            if let Some(n) = &id_length {
+                env.push(("SESSION_ID_LENGTH", n));
+            }
             ("venv-flask-session-0.8", "tests/live/server_side_flask.py")
         }
         _ => ("venv-quart-session-3.0", "tests/live/server_side_quart.py"),
@@ -291,6 +311,9 @@ fn compare(
         if signed {
             server = server.with_signer(KEY).unwrap();
         }
+        if let Some(n) = id_bytes {
+            server = server.with_id_length(n).unwrap();
+        }
         let service = start_rust(rust, cycle_over(server, package));
         let (at_python, at_rust) = (Browser::new("rules/1.0"), Browser::new("rules/1.0"));
         for (n, step) in steps.iter().enumerate() {
@@ -313,33 +336,47 @@ fn compare(
 #[test]
 fn server_side_save_rules_match_flask_session_and_quart_session_on_every_setting() {
     let Some(redis) = Redis::start() else { return };
-    let mut differences = Vec::new();
-    let mut compared = 0;
+    let defaults = Settings {
+        permanent: true,
+        refresh: true,
+        signed: false,
+        id_bytes: None,
+    };
+    let mut runs = Vec::new();
     for permanent in [true, false] {
         for signed in [false, true] {
             for refresh in [true, false] {
-                let settings = (permanent, refresh, signed);
-                compared += compare(
-                    &redis,
-                    Package::FlaskSession,
-                    settings,
-                    FLASK_STEPS,
-                    &mut differences,
-                );
+                let settings = Settings {
+                    permanent,
+                    refresh,
+                    signed,
+                    ..defaults
+                };
+                runs.push((Package::FlaskSession, settings, FLASK_STEPS));
             }
         }
-        let settings = (permanent, false, false);
-        compared += compare(
-            &redis,
-            Package::QuartSession,
-            settings,
-            QUART_STEPS,
-            &mut differences,
-        );
+        let settings = Settings {
+            permanent,
+            refresh: false,
+            ..defaults
+        };
+        runs.push((Package::QuartSession, settings, QUART_STEPS));
+    }
+    // SESSION_ID_LENGTH, signed ids otherwise on the defaults.
+    let settings = Settings {
+        signed: true,
+        id_bytes: Some(20),
+        ..defaults
+    };
+    runs.push((Package::FlaskSession, settings, FLASK_STEPS));
+    let mut differences = Vec::new();
+    let mut compared = 0;
+    for (package, settings, steps) in runs {
+        compared += compare(&redis, package, settings, steps, &mut differences);
     }
     assert_eq!(
         compared,
-        2 * (8 * FLASK_STEPS.len() + 2 * QUART_STEPS.len()),
+        2 * (9 * FLASK_STEPS.len() + 2 * QUART_STEPS.len()),
         "a Python app did not start"
     );
     assert!(
