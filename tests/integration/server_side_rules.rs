@@ -2,7 +2,8 @@
 //! app and to each Rust service, all on one real `redis-server` (each side under its
 //! own key prefix). Flask 3.1.3 + Flask-Session 0.8.0 + Flask-Login under every
 //! combination of `SESSION_PERMANENT`, `SESSION_REFRESH_EACH_REQUEST` and
-//! `SESSION_USE_SIGNER` (and once with `SESSION_ID_LENGTH`); Quart + Quart-Session 3.0.0 under `SESSION_PERMANENT` (its
+//! `SESSION_USE_SIGNER` (and once with `SESSION_ID_LENGTH` and the cookie's name,
+//! `SameSite` and `HttpOnly`); Quart + Quart-Session 3.0.0 under `SESSION_PERMANENT` (its
 //! signer fails every save under Werkzeug 3: see
 //! `server_side_quart_session_signed_ids_are_written_by_rust_only`). After every step the two must agree on what the browser was
 //! told (status, body, `Set-Cookie` with the id kept, new or deleted, `Vary`) and on
@@ -15,6 +16,7 @@ use crate::common::browser::Browser;
 use crate::common::redis::Redis;
 use crate::server_side::{KEY, cycle_over, start_python, start_rust};
 use crate::shared_login::RUSTS;
+use flask_session_cookie::cookie::{CookieConfig, SameSite};
 use flask_session_cookie::flask_session::{Package, ServerSide};
 use flask_session_cookie::store::redis::RedisStore;
 
@@ -196,17 +198,25 @@ fn id_of(cookie: &str) -> &str {
     cookie.split('.').next().unwrap_or_default()
 }
 
-fn visit(b: &Browser, port: u16, path: &str, step: &Step, redis: &Redis, prefix: &str) -> Seen {
+/// `step` on one side: the cookie `name`, the keys under `prefix`.
+fn visit(
+    b: &Browser,
+    port: u16,
+    path: &str,
+    step: &Step,
+    redis: &Redis,
+    (name, prefix): (&str, &str),
+) -> Seen {
     let key_of = |cookie: &str| format!("{prefix}{}", id_of(cookie));
     match step.before {
         Before::AsItIs => {}
-        Before::UnknownId(id) => b.set_cookie(port, "session", id),
+        Before::UnknownId(id) => b.set_cookie(port, name, id),
         Before::Stored(bytes) => {
-            let cookie = b.cookie(port, "session").expect("a session to spoil");
+            let cookie = b.cookie(port, name).expect("a session to spoil");
             redis.set(&key_of(&cookie), bytes, MARKER as u64);
         }
     }
-    let before = b.cookie(port, "session");
+    let before = b.cookie(port, name);
     if let Some(cookie) = &before {
         redis.cmd(&format!("EXPIRE {} {MARKER}", key_of(cookie)));
     }
@@ -224,7 +234,7 @@ fn visit(b: &Browser, port: u16, path: &str, step: &Step, redis: &Redis, prefix:
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
         .collect();
-    let stored = b.cookie(port, "session").map(|cookie| {
+    let stored = b.cookie(port, name).map(|cookie| {
         let key = key_of(&cookie);
         let hex = |v: Vec<u8>| v.iter().map(|b| format!("{b:02x}")).collect();
         (redis.get(&key).map(hex), ttl_class(redis.ttl(&key)))
@@ -251,6 +261,9 @@ struct Settings {
     signed: bool,
     /// `SESSION_ID_LENGTH` (Flask-Session only); `None`: the default.
     id_bytes: Option<usize>,
+    /// `SESSION_COOKIE_NAME = "sid"`, `SESSION_COOKIE_SAMESITE = "Strict"`,
+    /// `SESSION_COOKIE_HTTPONLY = False` (Flask-Session only); else Flask's defaults.
+    own_cookie: bool,
 }
 
 /// One setting of one package: the Python app and both Rust services through
@@ -267,7 +280,9 @@ fn compare(
         refresh,
         signed,
         id_bytes,
+        own_cookie,
     } = settings;
+    let name = if own_cookie { "sid" } else { "session" };
     let setting = format!("{package:?} {settings:?}");
     let flag = |on: bool| if on { "1" } else { "0" };
     let lifetime = LIFETIME.to_string();
@@ -286,6 +301,13 @@ fn compare(
             env.push(("SESSION_REFRESH_EACH_REQUEST", flag(refresh)));
             if let Some(n) = &id_length {
                 env.push(("SESSION_ID_LENGTH", n));
+            }
+            if own_cookie {
+                env.extend([
+                    ("SESSION_COOKIE_NAME", name),
+                    ("SESSION_COOKIE_SAMESITE", "Strict"),
+                    ("SESSION_COOKIE_HTTPONLY", "0"),
+                ]);
             }
             ("venv-flask-session-0.8", "tests/live/server_side_flask.py")
         }
@@ -314,11 +336,34 @@ fn compare(
         if let Some(n) = id_bytes {
             server = server.with_id_length(n).unwrap();
         }
-        let service = start_rust(rust, cycle_over(server, package));
+        let mut cycle = cycle_over(server, package);
+        if own_cookie {
+            let cookie = CookieConfig::flask()
+                .with_name(name)
+                .unwrap()
+                .with_same_site(Some(SameSite::Strict))
+                .with_http_only(false);
+            cycle = cycle.with_cookie_config(cookie);
+        }
+        let service = start_rust(rust, cycle);
         let (at_python, at_rust) = (Browser::new("rules/1.0"), Browser::new("rules/1.0"));
         for (n, step) in steps.iter().enumerate() {
-            let expected = visit(&at_python, python.port, step.python, step, redis, "python:");
-            let seen = visit(&at_rust, service.port(), step.rust, step, redis, &prefix);
+            let expected = visit(
+                &at_python,
+                python.port,
+                step.python,
+                step,
+                redis,
+                (name, "python:"),
+            );
+            let seen = visit(
+                &at_rust,
+                service.port(),
+                step.rust,
+                step,
+                redis,
+                (name, &prefix),
+            );
             compared += 1;
             if seen != expected {
                 differences.push(format!(
@@ -341,6 +386,7 @@ fn server_side_save_rules_match_flask_session_and_quart_session_on_every_setting
         refresh: true,
         signed: false,
         id_bytes: None,
+        own_cookie: false,
     };
     let mut runs = Vec::new();
     for permanent in [true, false] {
@@ -362,10 +408,11 @@ fn server_side_save_rules_match_flask_session_and_quart_session_on_every_setting
         };
         runs.push((Package::QuartSession, settings, QUART_STEPS));
     }
-    // SESSION_ID_LENGTH, signed ids otherwise on the defaults.
+    // SESSION_ID_LENGTH and the cookie's settings, signed ids, otherwise the defaults.
     let settings = Settings {
         signed: true,
         id_bytes: Some(20),
+        own_cookie: true,
         ..defaults
     };
     runs.push((Package::FlaskSession, settings, FLASK_STEPS));

@@ -6,7 +6,8 @@ Settings from the environment: REDIS_URL (one Redis) or REDIS_CLUSTER (host:port
 of cluster nodes, comma-separated), SECRET_KEY (dev-secret), SESSION_USE_SIGNER
 (0/1), SESSION_KEY_PREFIX (session:), SESSION_PERMANENT and
 SESSION_REFRESH_EACH_REQUEST (0/1, default 1), PERMANENT_SESSION_LIFETIME (seconds,
-default 31 days), SESSION_ID_LENGTH (default 32). Prints `PORT <n>` and stops when stdin closes.
+default 31 days), SESSION_ID_LENGTH (default 32), SESSION_COOKIE_NAME, SESSION_COOKIE_SAMESITE,
+SESSION_COOKIE_HTTPONLY (0/1). Prints `PORT <n>` and stops when stdin closes.
 
 Flask-Session 0.8 takes only a `redis.Redis` (anything else, it silently connects
 to localhost instead), so for a cluster it gets a `redis.Redis` subclass that
@@ -61,6 +62,9 @@ app.config.update(
     SESSION_REFRESH_EACH_REQUEST=os.environ.get("SESSION_REFRESH_EACH_REQUEST", "1") == "1",
     PERMANENT_SESSION_LIFETIME=int(os.environ.get("PERMANENT_SESSION_LIFETIME", 31 * 86400)),
     SESSION_ID_LENGTH=int(os.environ.get("SESSION_ID_LENGTH", 32)),
+    SESSION_COOKIE_NAME=os.environ.get("SESSION_COOKIE_NAME", "session"),
+    SESSION_COOKIE_SAMESITE=os.environ.get("SESSION_COOKIE_SAMESITE"),
+    SESSION_COOKIE_HTTPONLY=os.environ.get("SESSION_COOKIE_HTTPONLY", "1") == "1",
 )
 Session(app)
 manager = LoginManager(app)
