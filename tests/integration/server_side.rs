@@ -767,7 +767,7 @@ fn server_side_slow_redis_times_out_then_recovers() {
         let paused = Instant::now();
         assert!(
             redis
-                .cmd(&format!("CLIENT PAUSE 3000 {mode}"))
+                .cmd(&format!("CLIENT PAUSE 5000 {mode}"))
                 .starts_with("+OK")
         );
         for server in &servers {
@@ -782,7 +782,7 @@ fn server_side_slow_redis_times_out_then_recovers() {
             }
         }
         assert!(
-            paused.elapsed() < Duration::from_secs(3),
+            paused.elapsed() < Duration::from_secs(5),
             "the pause ended too soon to tell"
         );
         for server in &servers {
