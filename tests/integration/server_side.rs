@@ -615,21 +615,8 @@ fn server_side_cluster_master_stopped_then_restarted() {
         return;
     };
     let urls = cluster.urls();
-    let servers: Vec<Server> = RUSTS
-        .iter()
-        .map(|rust| {
-            let store = RedisStore::cluster(urls.iter().map(String::as_str))
-                .unwrap()
-                .with_connect_timeout(Duration::from_millis(500))
-                .with_command_timeout(Duration::from_millis(500));
-            start_rust(*rust, cycle(store, Package::FlaskSession, false))
-        })
-        .collect();
-    let b = Browser::new("cluster-outage/1.0");
-    b.text(flask.port, "/login?user=11");
-    for server in &servers {
-        assert_eq!(user_of(&b, server.port(), "/user"), json!("11"));
-    }
+    let cluster_store = || RedisStore::cluster(urls.iter().map(String::as_str)).unwrap();
+    let (servers, b) = logged_in_on(cluster_store, &flask, Duration::from_millis(500), "11");
     let holder = cluster
         .holder(&format!("session:{}", sid(&b, flask.port)))
         .expect("the session is on a master");
@@ -679,6 +666,80 @@ fn server_side_cluster_master_stopped_then_restarted() {
     assert!(on_restarted, "no session on the restarted master");
 }
 
+/// (h) Failover: a Redis Cluster of three masters with a replica each; the master
+/// holding a logged-in session is killed, its replica takes over, and both the Flask
+/// app and the Rust services (the same cluster clients, following the new topology)
+/// carry on with the session, which the replica kept; requests during the failover
+/// fail with 503 in bounded time, no hang.
+#[test]
+fn server_side_cluster_failover_keeps_sessions() {
+    let Some(mut cluster) = Cluster::start_with_replicas(1) else {
+        return;
+    };
+    let Some(flask) = flask_app(None, Some(&cluster.addresses()), false) else {
+        return;
+    };
+    let urls = cluster.urls();
+    let cluster_store = || RedisStore::cluster(urls.iter().map(String::as_str)).unwrap();
+    let (servers, b) = logged_in_on(cluster_store, &flask, Duration::from_millis(500), "12");
+    let master = cluster
+        .holder(&format!("session:{}", sid(&b, flask.port)))
+        .expect("the session is on a master");
+    // The replica has everything its master has before the master dies.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let info = cluster.nodes[master].cmd("INFO replication");
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_owned())
+        };
+        let offset = field("master_repl_offset:");
+        let caught_up = field("slave0:").is_some_and(|replica| {
+            replica.contains("state=online")
+                && offset
+                    .as_ref()
+                    .is_some_and(|o| replica.contains(&format!("offset={o},")))
+        });
+        if caught_up {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the replica did not catch up: {info}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    cluster.nodes[master].stop();
+    for server in &servers {
+        let started = Instant::now();
+        let status = status_of(&b, server.port(), "/user");
+        assert!(status == 503 || status == 200, "{status}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    assert!(cluster.wait_ok(Duration::from_secs(30)), "no failover");
+    for server in &servers {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while status_of(&b, server.port(), "/user") != 200 {
+            assert!(Instant::now() < deadline, "no recovery after the failover");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            user_of(&b, server.port(), "/user"),
+            json!("12"),
+            "the replica kept it"
+        );
+        b.text(server.port(), "/modify");
+    }
+    let seen = session_of(&b, flask.port);
+    assert_eq!(seen["counter"], json!("2"), "{seen}");
+    assert_eq!(user_of(&b, flask.port, "/whoami"), json!("12"));
+}
+
 /// Both Rust services on `redis` with connect and command timeouts of `timeout`,
 /// and a browser logged in as `user` on Flask that both of them see.
 fn logged_in_with_timeouts(
@@ -687,11 +748,25 @@ fn logged_in_with_timeouts(
     timeout: Duration,
     user: &str,
 ) -> (Vec<Server>, Browser) {
+    logged_in_on(
+        || RedisStore::new(&redis.url()).unwrap(),
+        flask,
+        timeout,
+        user,
+    )
+}
+
+/// [`logged_in_with_timeouts`] on the stores `store` makes (one Redis or a cluster).
+fn logged_in_on(
+    store: impl Fn() -> RedisStore,
+    flask: &LiveFlask,
+    timeout: Duration,
+    user: &str,
+) -> (Vec<Server>, Browser) {
     let servers: Vec<Server> = RUSTS
         .iter()
         .map(|rust| {
-            let store = RedisStore::new(&redis.url())
-                .unwrap()
+            let store = store()
                 .with_connect_timeout(timeout)
                 .with_command_timeout(timeout);
             start_rust(*rust, cycle(store, Package::FlaskSession, false))

@@ -207,15 +207,22 @@ impl Redis {
     }
 }
 
-/// Three masters, no replicas, slots spread by `redis-cli --cluster create`.
+/// Three masters (and their replicas, if asked), slots spread by `redis-cli --cluster
+/// create`.
 pub struct Cluster {
     pub nodes: Vec<Redis>,
 }
 
 impl Cluster {
     pub fn start() -> Option<Cluster> {
+        Cluster::start_with_replicas(0)
+    }
+
+    /// Three masters with `replicas` replicas each (node timeout 2 s, so a
+    /// replica takes over a failed master within seconds).
+    pub fn start_with_replicas(replicas: usize) -> Option<Cluster> {
         let mut nodes = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..3 * (1 + replicas) {
             let node =
                 Redis::start_with(&["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"])?;
             nodes.push(node);
@@ -227,7 +234,7 @@ impl Cluster {
         let out = Command::new("redis-cli")
             .args(["--cluster", "create"])
             .args(&addresses)
-            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
             .stdin(Stdio::null())
             .output();
         match out {
@@ -250,11 +257,11 @@ impl Cluster {
         }
     }
 
-    /// Whether every node says `cluster_state:ok` within `timeout`.
+    /// Whether every running node says `cluster_state:ok` within `timeout`.
     pub fn wait_ok(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            let ok = self.nodes.iter().all(|n| {
+            let ok = self.nodes.iter().filter(|n| n.child.is_some()).all(|n| {
                 command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
             });
             if ok {
