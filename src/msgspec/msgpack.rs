@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime};
 use super::Budget;
 use crate::error::{Error, PayloadStage, Result};
 use crate::limits::Limits;
-use crate::value::{Dict, Int, Value};
+use crate::value::{Dict, Int, Key, Value};
 
 /// msgspec's msgpack of a value: what Flask-Session 0.8 stores for
 /// `dict(session)`. An integer outside −2⁶³…2⁶⁴−1 and a `Markup` are
@@ -235,6 +235,11 @@ impl<'a> Reader<'a> {
 
     fn value(&mut self, budget: &mut Budget<'_>, depth: usize) -> Result<Value> {
         budget.take(depth)?;
+        self.counted_value(budget, depth)
+    }
+
+    /// [`value`](Reader::value) once the budget has counted it.
+    fn counted_value(&mut self, budget: &mut Budget<'_>, depth: usize) -> Result<Value> {
         let code = self.byte()?;
         Ok(match code {
             0x00..=0x7f => Value::from(i64::from(code)),
@@ -309,22 +314,42 @@ impl<'a> Reader<'a> {
         }
         let mut entries = Vec::with_capacity(n);
         for _ in 0..n {
-            let key = match self.value(budget, depth + 1)? {
-                Value::Str(k) => k,
-                other => {
-                    return Err(Error::payload(
-                        PayloadStage::Value,
-                        format!(
-                            "a dict key is a {} ({other}); a session's keys are str",
-                            other.type_name()
-                        ),
-                    ));
-                }
-            };
+            let key = self.key(budget, depth + 1)?;
             let value = self.value(budget, depth + 1)?;
-            entries.push((key.into(), value));
+            entries.push((key, value));
         }
         Ok(Value::Dict(Dict::from_entries(entries)))
+    }
+
+    /// A dict key, counted as a value is: a str, read in place (a key of up to 24
+    /// bytes allocates nothing); any other value is refused, as a session's keys are
+    /// str.
+    fn key(&mut self, budget: &mut Budget<'_>, depth: usize) -> Result<Key> {
+        budget.take(depth)?;
+        let code = self.bytes.get(self.pos).copied();
+        let n = match code {
+            Some(code @ 0xa0..=0xbf) => {
+                self.pos += 1;
+                usize::from(code & 0x1f)
+            }
+            Some(code @ 0xd9..=0xdb) => {
+                self.pos += 1;
+                self.len(1 << (code - 0xd9))?
+            }
+            _ => {
+                let other = self.counted_value(budget, depth)?;
+                return Err(Error::payload(
+                    PayloadStage::Value,
+                    format!(
+                        "a dict key is a {} ({other}); a session's keys are str",
+                        other.type_name()
+                    ),
+                ));
+            }
+        };
+        std::str::from_utf8(self.take(n)?)
+            .map(Key::from)
+            .map_err(|_| malformed("a string is not valid UTF-8"))
     }
 
     /// An extension of `n` data bytes: only the timestamp (type −1) is a value.
@@ -372,6 +397,37 @@ mod tests {
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Keys: fixstr and str8 read in place, a long one too; duplicates keep the last
+    /// value in the first place (a dict); a key that is not a str, a truncated or
+    /// non-UTF-8 key, and a key past the item budget are refused.
+    #[test]
+    fn dict_keys_are_read_in_place_and_checked() {
+        let limits = Limits::server_side();
+        let long = "k".repeat(40);
+        let mut packed = vec![0x83, 0xa1, b'b', 0x01, 0xd9, 40];
+        packed.extend_from_slice(long.as_bytes());
+        packed.extend_from_slice(&[0x02, 0xa1, b'b', 0x03]);
+        let Value::Dict(d) = decode(&packed, &limits).unwrap() else {
+            panic!("not a dict")
+        };
+        let keys: Vec<&str> = d.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["b", long.as_str()]);
+        assert_eq!(d.get("b"), Some(&Value::from(3)));
+
+        let e = decode(&[0x81, 0x01, 0x02], &limits).unwrap_err();
+        assert!(e.to_string().contains("a dict key is a int (1)"), "{e}");
+        let e = decode(&[0x81, 0xa3, b'a'], &limits).unwrap_err();
+        assert!(e.to_string().contains("truncated"), "{e}");
+        let e = decode(&[0x81, 0xa1, 0xff, 0x01], &limits).unwrap_err();
+        assert!(e.to_string().contains("not valid UTF-8"), "{e}");
+        let e = decode(&[0x81], &limits).unwrap_err();
+        assert!(e.to_string().contains("truncated"), "{e}");
+        let tight = Limits::server_side().with_max_items(3); // the dict, a key, a value
+        assert!(decode(&[0x81, 0xa1, b'a', 0x01], &tight).is_ok());
+        let e = decode(&[0x82, 0xa1, b'a', 0x01, 0xa1, b'b', 0x02], &tight).unwrap_err();
+        assert_eq!(e.kind_name(), "limit", "{e}");
     }
 
     #[test]
