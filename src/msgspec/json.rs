@@ -3,11 +3,13 @@
 //! insertion order, non-ASCII written as it is; strict when reading (no `NaN`, no
 //! numbers out of a float's range, no lone surrogates).
 
+use std::borrow::Cow;
+
 use super::{Budget, push_rfc3339};
 use crate::error::{Error, PayloadStage, Result};
 use crate::limits::Limits;
 use crate::python;
-use crate::value::{Dict, Int, Value};
+use crate::value::{Dict, Int, Key, Value};
 
 /// msgspec's JSON of a value: what Flask-Session 0.8 stores for `dict(session)` with
 /// the JSON format. A `Markup` is [`Unencodable`](crate::ErrorKind::Unencodable), as
@@ -159,7 +161,7 @@ struct Reader<'a> {
     pos: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn peek(&self) -> Option<u8> {
         self.text.get(self.pos).copied()
     }
@@ -191,7 +193,7 @@ impl Reader<'_> {
         match self.peek() {
             Some(b'{') => self.object(budget, depth),
             Some(b'[') => self.array(budget, depth),
-            Some(b'"') => Ok(Value::Str(self.string()?)),
+            Some(b'"') => Ok(Value::Str(self.string()?.into_owned())),
             Some(b't') => self.expect(b"true").map(|()| Value::Bool(true)),
             Some(b'f') => self.expect(b"false").map(|()| Value::Bool(false)),
             Some(b'n') => self.expect(b"null").map(|()| Value::None),
@@ -236,12 +238,13 @@ impl Reader<'_> {
             if self.peek() != Some(b'"') {
                 return Err(self.invalid());
             }
-            let key = self.string()?;
+            // A key without escapes is read in place (up to 24 bytes: no allocation).
+            let key = Key::from(self.string()?.as_ref());
             self.skip_ws();
             self.expect(b":")?;
             self.skip_ws();
             let value = self.value(budget, depth + 1)?;
-            entries.push((key.into(), value));
+            entries.push((key, value));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -265,7 +268,8 @@ impl Reader<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String> {
+    /// A string, borrowed from the text when it has no escape.
+    fn string(&mut self) -> Result<Cow<'a, str>> {
         self.pos += 1;
         let mut out = String::new();
         loop {
@@ -277,14 +281,17 @@ impl Reader<'_> {
                 self.pos += 1;
             }
             // The text is UTF-8 and the run stops at ASCII bytes: a valid slice.
-            out.push_str(
-                std::str::from_utf8(self.text.get(start..self.pos).unwrap_or_default())
-                    .unwrap_or_default(),
-            );
+            let run = std::str::from_utf8(self.text.get(start..self.pos).unwrap_or_default())
+                .unwrap_or_default();
+            if out.is_empty() && self.peek() == Some(b'"') {
+                self.pos += 1;
+                return Ok(Cow::Borrowed(run));
+            }
+            out.push_str(run);
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -378,6 +385,27 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Strings and keys, with and without escapes (the ones without are borrowed).
+    #[test]
+    fn keys_and_strings_with_and_without_escapes() {
+        let text = br#"{"plain":"x","k\u00e9y":"a\nb","\"q\"":"tail\u00e9","":""}"#;
+        let Value::Dict(d) = decode(text, &Limits::server_side()).unwrap() else {
+            panic!("not a dict")
+        };
+        let entries: Vec<(&str, String)> = d.iter().map(|(k, v)| (k, v.to_string())).collect();
+        assert_eq!(
+            entries,
+            [
+                ("plain", "'x'".to_owned()),
+                ("k\u{e9}y", "'a\\nb'".to_owned()),
+                ("\"q\"", "'tail\u{e9}'".to_owned()),
+                ("", "''".to_owned()),
+            ]
+        );
+        assert!(decode(br#"{"a\x":1}"#, &Limits::server_side()).is_err());
+        assert!(decode(br#"{"a"#, &Limits::server_side()).is_err());
+    }
 
     #[test]
     fn strings_escaped_as_msgspec_does() {
