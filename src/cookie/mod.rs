@@ -32,6 +32,9 @@ use crate::python;
 use crate::session::save::{self, Refresh, SaveAction, SaveRules};
 use crate::session::{SessionCodec, TrackedSession};
 
+/// The attributes that make a browser drop a cookie at once.
+const EXPIRED: &str = "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0";
+
 /// The `SameSite` attribute (Flask's `SESSION_COOKIE_SAMESITE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SameSite {
@@ -437,8 +440,20 @@ impl CookieConfig {
     pub fn delete_cookie_header(&self) -> String {
         let mut out = String::with_capacity(96);
         self.push_head("", &mut out);
-        out.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0");
+        out.push_str(EXPIRED);
         self.push_tail(&mut out);
+        out
+    }
+
+    /// What Werkzeug's `response.delete_cookie(name, domain=…, path=…)` sends, as
+    /// Flask-Session and Quart-Session call it: this config's name, domain and path,
+    /// and no `Secure`, `HttpOnly`, `SameSite` or `Partitioned`, whatever it says.
+    pub(crate) fn bare_delete_cookie_header(&self) -> String {
+        let mut out = String::with_capacity(96);
+        self.push_head("", &mut out);
+        out.push_str(EXPIRED);
+        out.push_str("; Path=");
+        out.push_str(&self.path);
         out
     }
 

@@ -627,7 +627,7 @@ impl ServerSide {
             SaveAction::Nothing => false,
             SaveAction::Delete => {
                 self.store.delete(&key).await?;
-                out.set_cookie = Some(bare_delete_cookie(cookie));
+                out.set_cookie = Some(cookie.bare_delete_cookie_header());
                 false
             }
             SaveAction::Write { set_cookie, .. } => {
@@ -663,17 +663,4 @@ fn warn_read(error: &Error) {
     tracing::warn!(kind = %error.kind(), detail = error.detail(), "stored session cannot be read; answering with an error, the stored value is left as it is");
     #[cfg(not(feature = "tracing"))]
     let _ = error;
-}
-
-/// Werkzeug's `response.delete_cookie(name, domain=…, path=…)`, as both packages
-/// call it: no `Secure`, `HttpOnly` or `SameSite`, whatever the config says.
-fn bare_delete_cookie(cookie: &CookieConfig) -> String {
-    let mut out = format!("{}=", cookie.name());
-    if let Some(domain) = cookie.domain() {
-        out.push_str("; Domain=");
-        out.push_str(domain);
-    }
-    out.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=");
-    out.push_str(cookie.path());
-    out
 }

@@ -34,4 +34,4 @@ pub use signer::{Signer, Unsigned};
 pub use timed::{Clock, FixedClock, SystemClock, TimestampSigner};
 
 pub(crate) use signer::rsplit_sep;
-pub(crate) use timed::decode_timestamp;
+pub(crate) use timed::{check_age, decode_timestamp};

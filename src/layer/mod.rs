@@ -49,7 +49,7 @@ use crate::cookie::{CookieConfig, CookieHeaders, SaveOutcome, find_request_cooki
 use crate::error::{Error, Result};
 use crate::flask_login::{ClientInfo, FlaskLogin, LoginConfig};
 use crate::flask_session::{PrefixClaim, ServerSide};
-use crate::itsdangerous::KeyUsed;
+use crate::itsdangerous::{KeyUsed, check_age};
 use crate::session::{FlaskSession, Session, SessionCodec, SessionOrigin, TrackedSession};
 
 /// What to call with each rejected cookie and each failure.
@@ -223,10 +223,7 @@ impl SessionCycle {
     fn current(&self, timestamp: Option<i64>, now: i64) -> bool {
         match (self.codec.max_age(), timestamp) {
             (None, _) => true,
-            (Some(max), Some(ts)) => {
-                let age = now.saturating_sub(ts);
-                age >= 0 && u64::try_from(age).is_ok_and(|a| a <= max)
-            }
+            (Some(max), Some(ts)) => check_age(ts, max, now).is_ok(),
             (Some(_), None) => false,
         }
     }
@@ -249,8 +246,8 @@ impl SessionCycle {
             }
         };
         let canonical = known.unwrap_or_else(|| {
-            self.codec.payload_of(&value).is_some()
-                && self.codec.payload_of(&value) == self.codec.payload_of(source)
+            let payload = self.codec.payload_of(&value);
+            payload.is_some() && payload == self.codec.payload_of(source)
         });
         if canonical && self.cache.enabled() {
             // The same payload decodes to the same session.

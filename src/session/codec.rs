@@ -339,9 +339,7 @@ impl SessionCodec {
     /// # Ok::<(), flask_session_cookie::Error>(())
     /// ```
     pub fn resign_at(&self, cookie: &str, timestamp: i64) -> Option<String> {
-        let sep = self.serializer.signer().signer().separator();
-        let (signed, _signature) = cookie.rsplit_once(sep)?;
-        let (payload, _timestamp) = signed.rsplit_once(sep)?;
+        let payload = self.payload_of(cookie)?;
         Some(self.serializer.signer().sign_at(payload, timestamp))
     }
 

@@ -53,9 +53,6 @@ pub(crate) fn plan(session: &TrackedSession, rules: SaveRules) -> SavePlan {
         vary: rules.vary && session.accessed(),
         action: SaveAction::Nothing,
     };
-    if rules.refresh == Refresh::Never && !modified {
-        return nothing;
-    }
     if session.is_empty_in_python() {
         return if modified {
             SavePlan {
@@ -80,7 +77,9 @@ pub(crate) fn plan(session: &TrackedSession, rules: SaveRules) -> SavePlan {
         vary: rules.vary,
         action: SaveAction::Write {
             modified,
-            set_cookie: modified || (permanent && rules.refresh != Refresh::Never),
+            // Unmodified, it is written only to refresh, and the cookie only when
+            // permanent.
+            set_cookie: modified || permanent,
         },
     }
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClientBuilder;
 use redis::cluster_async::ClusterConnection;
-use redis::{Cmd, ConnectionInfo, IntoConnectionInfo, Pipeline};
+use redis::{Cmd, ConnectionInfo, IntoConnectionInfo};
 use tokio::sync::OnceCell;
 
 use super::{SessionStore, StoreFuture};
@@ -61,6 +61,7 @@ struct Inner {
 }
 
 #[allow(clippy::large_enum_variant)] // one per store, made once
+#[derive(Clone)]
 enum Target {
     Single(ConnectionInfo),
     Cluster(Vec<ConnectionInfo>),
@@ -185,10 +186,7 @@ impl RedisStore {
 
     fn change(self, f: impl FnOnce(&mut Inner)) -> Self {
         let mut inner = Inner {
-            target: match &self.0.target {
-                Target::Single(info) => Target::Single(info.clone()),
-                Target::Cluster(nodes) => Target::Cluster(nodes.clone()),
-            },
+            target: self.0.target.clone(),
             connect_timeout: self.0.connect_timeout,
             command_timeout: self.0.command_timeout,
             #[cfg(feature = "redis-tls")]
@@ -314,14 +312,8 @@ impl RedisStore {
             match &inner.target {
                 Target::Single(info) => {
                     #[cfg(feature = "redis-tls")]
-                    let client = match &inner.tls_roots {
-                        Some(pem) => redis::Client::build_with_tls(
-                            info.clone(),
-                            redis::TlsCertificates {
-                                client_tls: None,
-                                root_cert: Some(pem.clone()),
-                            },
-                        ),
+                    let client = match inner.tls_certificates() {
+                        Some(certs) => redis::Client::build_with_tls(info.clone(), certs),
                         None => redis::Client::open(info.clone()),
                     };
                     #[cfg(not(feature = "redis-tls"))]
@@ -343,11 +335,8 @@ impl RedisStore {
                         .response_timeout(inner.command_timeout)
                         .retries(1);
                     #[cfg(feature = "redis-tls")]
-                    let builder = match &inner.tls_roots {
-                        Some(pem) => builder.certs(redis::TlsCertificates {
-                            client_tls: None,
-                            root_cert: Some(pem.clone()),
-                        }),
+                    let builder = match inner.tls_certificates() {
+                        Some(certs) => builder.certs(certs),
                         None => builder,
                     };
                     let client = builder
@@ -388,12 +377,12 @@ impl RedisStore {
         Error::store(format!("{doing} on {} failed: {text}{hint}", self.name()))
     }
 
-    /// Runs one command (or a pipeline) under the whole-operation bound.
+    /// Runs one command under the whole-operation bound.
     async fn run<T: redis::FromRedisValue>(
         &self,
         doing: &str,
         key: &str,
-        command: Command<'_>,
+        command: &Cmd,
     ) -> Result<T> {
         let bound = self
             .0
@@ -402,11 +391,9 @@ impl RedisStore {
             .saturating_add(self.0.command_timeout);
         let work = async {
             let mut connection = self.connection().await?;
-            let answer = match (&mut connection, command) {
-                (Connection::Single(c), Command::One(cmd)) => cmd.query_async(c).await,
-                (Connection::Single(c), Command::Pipe(pipe)) => pipe.query_async(c).await,
-                (Connection::Cluster(c), Command::One(cmd)) => cmd.query_async(c).await,
-                (Connection::Cluster(c), Command::Pipe(pipe)) => pipe.query_async(c).await,
+            let answer = match &mut connection {
+                Connection::Single(c) => command.query_async(c).await,
+                Connection::Cluster(c) => command.query_async(c).await,
             };
             answer.map_err(|e| self.failed(doing, &e, key))
         };
@@ -420,27 +407,31 @@ impl RedisStore {
     }
 }
 
-enum Command<'c> {
-    One(&'c Cmd),
-    Pipe(&'c Pipeline),
+impl Inner {
+    /// The root certificates of [`RedisStore::with_root_certificates`], if set.
+    #[cfg(feature = "redis-tls")]
+    fn tls_certificates(&self) -> Option<redis::TlsCertificates> {
+        self.tls_roots.as_ref().map(|pem| redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(pem.clone()),
+        })
+    }
 }
 
 impl SessionStore for RedisStore {
     fn get<'a>(&'a self, key: &'a str, max_len: usize) -> StoreFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             // At most max_len + 1 bytes (GETRANGE's end is inclusive), so a huge value
-            // is never read whole: more than max_len bytes back means too long. The
-            // length comes along in the same round trip, for the message only.
+            // is never read whole: more than max_len bytes back means too long.
             let end = isize::try_from(max_len).unwrap_or(isize::MAX);
-            let mut pipe = redis::pipe();
-            pipe.cmd("STRLEN")
-                .arg(key)
-                .cmd("GETRANGE")
-                .arg(key)
-                .arg(0)
-                .arg(end);
-            let (len, value): (u64, Vec<u8>) = self.run("GET", key, Command::Pipe(&pipe)).await?;
+            let mut cmd = redis::cmd("GETRANGE");
+            cmd.arg(key).arg(0).arg(end);
+            let value: Vec<u8> = self.run("GET", key, &cmd).await?;
             if value.len() > max_len {
+                // Its whole length, for the message only (a refusal is rare).
+                let mut strlen = redis::cmd("STRLEN");
+                strlen.arg(key);
+                let len = self.run::<u64>("STRLEN", key, &strlen).await.unwrap_or(0);
                 return Err(Error::limit(
                     Limit::StoredLength,
                     format!(
@@ -460,7 +451,7 @@ impl SessionStore for RedisStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("SET");
             cmd.arg(key).arg(value).arg("EX").arg(ttl);
-            self.run::<()>("SET", key, Command::One(&cmd)).await
+            self.run::<()>("SET", key, &cmd).await
         })
     }
 
@@ -468,9 +459,7 @@ impl SessionStore for RedisStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("EXPIRE");
             cmd.arg(key).arg(ttl);
-            self.run::<i64>("EXPIRE", key, Command::One(&cmd))
-                .await
-                .map(|n| n == 1)
+            self.run::<i64>("EXPIRE", key, &cmd).await.map(|n| n == 1)
         })
     }
 
@@ -478,9 +467,7 @@ impl SessionStore for RedisStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("DEL");
             cmd.arg(key);
-            self.run::<i64>("DEL", key, Command::One(&cmd))
-                .await
-                .map(|_| ())
+            self.run::<i64>("DEL", key, &cmd).await.map(|_| ())
         })
     }
 
