@@ -147,16 +147,19 @@ fn axum_benches(c: &mut Criterion) {
     });
 
     // This crate: read and modify (a new Set-Cookie each request).
-    let modify = Router::new()
-        .route(
-            "/",
-            get(|s: FlaskSession| async move {
-                let visits = s.get_as::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
-                s.insert("visits", visits);
-                visits.to_string()
-            }),
-        )
-        .layer(layer);
+    let modifier = |layer: SessionLayer| {
+        Router::new()
+            .route(
+                "/",
+                get(|s: FlaskSession| async move {
+                    let visits = s.get_as::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
+                    s.insert("visits", visits);
+                    visits.to_string()
+                }),
+            )
+            .layer(layer)
+    };
+    let modify = modifier(layer);
     assert!(
         run(&modify, &cookie)
             .headers()
@@ -167,16 +170,7 @@ fn axum_benches(c: &mut Criterion) {
         b.iter(|| black_box(run(&modify, &cookie)))
     });
     // Every request brings the cookie the last one set: never a cache hit.
-    let modify_cold = Router::new()
-        .route(
-            "/",
-            get(|s: FlaskSession| async move {
-                let visits = s.get_as::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
-                s.insert("visits", visits);
-                visits.to_string()
-            }),
-        )
-        .layer(SessionLayer::from_cycle(cycle(false)));
+    let modify_cold = modifier(SessionLayer::from_cycle(cycle(false)));
     group.bench_function("ours/modify-cold", |b| {
         b.iter(|| black_box(run(&modify_cold, &cookie)))
     });

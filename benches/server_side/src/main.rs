@@ -40,6 +40,34 @@ fn announce(port: u16) {
     println!("PORT {port}");
 }
 
+/// `/modify` and `/read` over this crate's session, for both frameworks.
+fn modify_ours(s: flask_session_cookie::session::FlaskSession) -> String {
+    let n = s.get_as::<i64>("counter").ok().flatten().unwrap_or(0) + 1;
+    s.insert("counter", n);
+    n.to_string()
+}
+
+fn read_ours(s: flask_session_cookie::session::FlaskSession) -> String {
+    s.get_as::<i64>("counter")
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+        .to_string()
+}
+
+/// Serves an actix-web app factory on a free port with two workers, inside the
+/// running actix system.
+macro_rules! serve_actix {
+    ($factory:expr) => {{
+        let server = actix_web::HttpServer::new($factory)
+            .workers(2)
+            .bind("127.0.0.1:0")
+            .expect("a port");
+        announce(server.addrs()[0].port());
+        server.run().await.expect("serving");
+    }};
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -51,29 +79,18 @@ fn runtime() -> tokio::runtime::Runtime {
 fn axum_ours(url: &str) {
     use axum::routing::get;
     use flask_session_cookie::axum::SessionLayer;
-    use flask_session_cookie::session::FlaskSession;
     let app = axum::Router::new()
-        .route(
-            "/modify",
-            get(|s: FlaskSession| async move {
-                let n = s.get_as::<i64>("counter").ok().flatten().unwrap_or(0) + 1;
-                s.insert("counter", n);
-                n.to_string()
-            }),
-        )
-        .route(
-            "/read",
-            get(|s: FlaskSession| async move {
-                let n = s.get_as::<i64>("counter").ok().flatten().unwrap_or(0);
-                n.to_string()
-            }),
-        )
+        .route("/modify", get(|s| async move { modify_ours(s) }))
+        .route("/read", get(|s| async move { read_ours(s) }))
         .layer(SessionLayer::from_cycle(cycle(url)));
-    serve_axum(app);
+    serve_axum(async move { app });
 }
 
-fn serve_axum(app: axum::Router) {
+/// Serves the app `app` makes (inside the runtime, for clients that need one) on a
+/// free port.
+fn serve_axum(app: impl std::future::Future<Output = axum::Router>) {
     runtime().block_on(async move {
+        let app = app.await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a port");
@@ -88,35 +105,16 @@ fn serve_axum(app: axum::Router) {
 }
 
 fn actix_ours(url: &str) {
-    use actix_web::{App, HttpServer, web};
+    use actix_web::{App, web};
     use flask_session_cookie::actix::SessionMiddleware;
-    use flask_session_cookie::session::FlaskSession;
     let cycle = cycle(url);
     actix_web::rt::System::new().block_on(async move {
-        let server = HttpServer::new(move || {
+        serve_actix!(move || {
             App::new()
                 .wrap(SessionMiddleware::from_cycle(cycle.clone()))
-                .route(
-                    "/modify",
-                    web::get().to(|s: FlaskSession| async move {
-                        let n = s.get_as::<i64>("counter").ok().flatten().unwrap_or(0) + 1;
-                        s.insert("counter", n);
-                        n.to_string()
-                    }),
-                )
-                .route(
-                    "/read",
-                    web::get().to(|s: FlaskSession| async move {
-                        let n = s.get_as::<i64>("counter").ok().flatten().unwrap_or(0);
-                        n.to_string()
-                    }),
-                )
-        })
-        .workers(2)
-        .bind("127.0.0.1:0")
-        .expect("a port");
-        announce(server.addrs()[0].port());
-        server.run().await.expect("serving");
+                .route("/modify", web::get().to(|s| async move { modify_ours(s) }))
+                .route("/read", web::get().to(|s| async move { read_ours(s) }))
+        });
     });
 }
 
@@ -124,12 +122,12 @@ fn actix_session(url: &str) {
     use actix_session::storage::RedisSessionStore;
     use actix_session::{Session, SessionMiddleware, config::PersistentSession};
     use actix_web::cookie::Key;
-    use actix_web::{App, HttpServer, web};
+    use actix_web::{App, web};
     let url = url.to_owned();
     actix_web::rt::System::new().block_on(async move {
         let store = RedisSessionStore::new(url).await.expect("a Redis");
         let key = Key::from(&[7u8; 64]);
-        let server = HttpServer::new(move || {
+        serve_actix!(move || {
             App::new()
                 .wrap(
                     SessionMiddleware::builder(store.clone(), key.clone())
@@ -152,12 +150,7 @@ fn actix_session(url: &str) {
                         n.to_string()
                     }),
                 )
-        })
-        .workers(2)
-        .bind("127.0.0.1:0")
-        .expect("a port");
-        announce(server.addrs()[0].port());
-        server.run().await.expect("serving");
+        });
     });
 }
 
@@ -166,13 +159,13 @@ fn tower_sessions(url: &str) {
     use tower_sessions::{Session, SessionManagerLayer};
     use tower_sessions_redis_store::{RedisStore, fred::prelude::*};
     let url = url.to_owned();
-    runtime().block_on(async move {
+    serve_axum(async move {
         let config = Config::from_url(&url).expect("a Redis URL");
         let pool = Pool::new(config, None, None, None, 2).expect("a pool");
         let _connection = pool.connect();
         pool.wait_for_connect().await.expect("connected");
         let layer = SessionManagerLayer::new(RedisStore::new(pool)).with_secure(false);
-        let app = axum::Router::new()
+        axum::Router::new()
             .route(
                 "/modify",
                 get(|s: Session| async move {
@@ -188,11 +181,6 @@ fn tower_sessions(url: &str) {
                     n.to_string()
                 }),
             )
-            .layer(layer);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a port");
-        announce(listener.local_addr().expect("an address").port());
-        axum::serve(listener, app).await.expect("serving");
+            .layer(layer)
     });
 }
