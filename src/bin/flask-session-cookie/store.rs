@@ -25,7 +25,7 @@ pub(crate) enum StoreCommand {
     /// Sign a session id, or verify a signed one, as SESSION_USE_SIGNER does.
     #[command(subcommand)]
     Sid(SidCommand),
-    /// Fetch one live session from Redis (read-only: one GET, nothing written)
+    /// Fetch one live session from Redis (read-only: one GETRANGE, nothing written)
     /// and decode it as `store decode` does.
     Get(GetArgs),
 }
@@ -243,7 +243,7 @@ fn print_stored(package: Package, bytes: &[u8], output: StoreOutput) -> Result<(
     Ok(())
 }
 
-/// `store get`: the id from the cookie (verified when signed), one GET, decoded.
+/// `store get`: the id from the cookie (verified when signed), one read, decoded.
 fn get(args: GetArgs) -> Result<(), Failure> {
     let package: Package = args.package.into();
     let value = args.cookie.trim();
