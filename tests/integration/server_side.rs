@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::browser::Browser;
 use crate::common::live::{self, LiveFlask};
-use crate::common::redis::{Cluster, Redis};
+use crate::common::redis::{Cluster, Redis, free_port};
 use crate::common::rust_server::{Server, serve, serve_actix};
 use crate::shared_login::{RUSTS, Rust};
 use flask_session_cookie::flask_login::{FlaskLogin, LoginConfig, LoginOptions};
@@ -1222,14 +1222,6 @@ fn server_side_cli_store_get_reads_live_sessions() {
     }
     args.push(&id);
     check_get(&args, &["'_user_id': '9'"]);
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The connection settings a deployment needs, each against a real `redis-server`:

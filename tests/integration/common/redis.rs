@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub struct Redis {
@@ -39,12 +40,42 @@ fn skip_or_panic<T>(why: String) -> Option<T> {
     None
 }
 
-/// A port free now on 127.0.0.1 whose cluster bus port (+10000) is free too.
-fn free_port() -> u16 {
+/// A port free now on 127.0.0.1 whose cluster bus port (+10000) is free too, both
+/// below the kernel's ephemeral range, so no client socket of another test takes
+/// one by chance between this choice and `redis-server` binding it (a CI run once
+/// lost a cluster node that way), and never the same port twice in one process.
+pub fn free_port() -> u16 {
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u32>().ok())
+        .unwrap_or(32_768);
+    let (low, high) = (12_000u32, ephemeral_low.saturating_sub(10_000));
+    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    if high > low + 1_000 {
+        // Each test process starts somewhere else in the range.
+        let mut next = low + (std::process::id() * 7_919 + given.len() as u32 * 13) % (high - low);
+        for _ in 0..(high - low) {
+            let port = next as u16;
+            next = if next + 1 >= high { low } else { next + 1 };
+            if !given.contains(&port)
+                && TcpListener::bind(("127.0.0.1", port)).is_ok()
+                && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok()
+            {
+                given.push(port);
+                return port;
+            }
+        }
+    }
+    // No room below the ephemeral range: any port the kernel offers.
     loop {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        if port < 55_000 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+        if port < 55_000
+            && !given.contains(&port)
+            && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok()
+        {
+            given.push(port);
             return port;
         }
     }
@@ -79,14 +110,21 @@ impl Redis {
         }
         let mut redis = Redis {
             child: None,
-            port: free_port(),
+            port: 0,
             dir,
             extra: extra.iter().map(|s| s.to_string()).collect(),
         };
-        match redis.spawn() {
-            Ok(()) => Some(redis),
-            Err(why) => skip_or_panic(why),
+        // A port can still be taken by another program in the moment between the
+        // choice and the bind: then redis-server exits, and another port is tried.
+        let mut why = String::new();
+        for _ in 0..5 {
+            redis.port = free_port();
+            match redis.spawn() {
+                Ok(()) => return Some(redis),
+                Err(e) => why = e,
+            }
         }
+        skip_or_panic(why)
     }
 
     fn spawn(&mut self) -> Result<(), String> {
@@ -115,11 +153,33 @@ impl Redis {
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                self.child = None;
+                return Err(format!(
+                    "redis-server on port {} exited at start ({status}; port taken?)",
+                    self.port
+                ));
+            }
             if command(self.port, "PING").is_ok_and(|a| a.starts_with("+PONG")) {
-                return Ok(());
+                // The one answering must be ours, not a server that had the port.
+                let pid = self.child.as_ref().map_or(0, Child::id);
+                let info = command(self.port, "INFO server").unwrap_or_default();
+                if info.contains(&format!("process_id:{pid}\r\n")) {
+                    return Ok(());
+                }
+                self.stop();
+                return Err(format!(
+                    "port {} answers, but not the redis-server just started",
+                    self.port
+                ));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+        self.stop();
         Err(format!(
             "redis-server on port {} did not answer PING",
             self.port
@@ -148,7 +208,12 @@ impl Redis {
     /// its `nodes.conf`, so it rejoins with its slots).
     pub fn restart(&mut self) {
         self.stop();
-        self.spawn().unwrap();
+        let mut tries = 0;
+        while let Err(why) = self.spawn() {
+            tries += 1;
+            assert!(tries < 3, "restarting redis-server: {why}");
+            std::thread::sleep(Duration::from_millis(300));
+        }
     }
 
     /// The raw answer to one inline command (`GET key`, `TTL key`, `KEYS *`).
