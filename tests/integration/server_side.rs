@@ -710,6 +710,7 @@ fn server_side_cluster_failover_keeps_sessions() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    let dead = cluster.node_id(master);
     cluster.nodes[master].stop();
     for server in &servers {
         let started = Instant::now();
@@ -721,7 +722,10 @@ fn server_side_cluster_failover_keeps_sessions() {
             started.elapsed()
         );
     }
-    assert!(cluster.wait_ok(Duration::from_secs(30)), "no failover");
+    assert!(
+        cluster.wait_failed_over(&dead, Duration::from_secs(30)),
+        "no failover"
+    );
     for server in &servers {
         let deadline = Instant::now() + Duration::from_secs(20);
         while status_of(&b, server.port(), "/user") != 200 {

@@ -39,11 +39,12 @@ impl Browser {
     /// GETs `path`, which must succeed.
     pub fn get(&self, port: u16, path: &str) -> Response {
         let resp = self.fetch(port, path);
-        assert!(
-            resp.status().is_success(),
-            "GET {port}{path}: {}",
-            resp.status()
-        );
+        let status = resp.status();
+        if !status.is_success() {
+            let body = resp.text().unwrap_or_default();
+            let tail = body.get(body.len().saturating_sub(800)..).unwrap_or(&body);
+            panic!("GET {port}{path}: {status}: {tail}");
+        }
         resp
     }
 

@@ -11,6 +11,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct Redis {
@@ -103,11 +104,9 @@ impl Redis {
 
     /// A standalone Redis with more `redis-server` arguments.
     pub fn start_with(extra: &[&str]) -> Option<Redis> {
-        let dir =
-            std::env::temp_dir().join(format!("fsc-redis-{}-{}", std::process::id(), free_port()));
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            return skip_or_panic(format!("{}: {e}", dir.display()));
-        }
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("fsc-redis-{}-{n}", std::process::id()));
         let mut redis = Redis {
             child: None,
             port: 0,
@@ -118,6 +117,12 @@ impl Redis {
         // choice and the bind: then redis-server exits, and another port is tried.
         let mut why = String::new();
         for _ in 0..5 {
+            // Empty each time: no nodes.conf of an earlier try (or of a killed run
+            // with the same pid) may follow the new port.
+            let _ = std::fs::remove_dir_all(&redis.dir);
+            if let Err(e) = std::fs::create_dir_all(&redis.dir) {
+                return skip_or_panic(format!("{}: {e}", redis.dir.display()));
+            }
             redis.port = free_port();
             match redis.spawn() {
                 Ok(()) => return Some(redis),
@@ -330,6 +335,41 @@ impl Cluster {
                 command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
             });
             if ok {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
+    /// The node id of node `i` (`CLUSTER MYID`).
+    pub fn node_id(&self, i: usize) -> String {
+        let answer = self.nodes[i].cmd("CLUSTER MYID");
+        answer.lines().nth(1).unwrap_or_default().trim().to_owned()
+    }
+
+    /// Whether, within `timeout`, the failover of the stopped master `dead` is over
+    /// in every running node's view: each marks it failed (`fail`, not the
+    /// suspicion `fail?`), sees it hold no slots (its replica took them) and says
+    /// `cluster_state:ok`. (`wait_ok` alone is no proof: the nodes say `ok` in the
+    /// seconds before they notice a master is gone.)
+    pub fn wait_failed_over(&self, dead: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            let over = self.nodes.iter().filter(|n| n.child.is_some()).all(|n| {
+                let nodes = command(n.port, "CLUSTER NODES").unwrap_or_default();
+                let failed = nodes.lines().any(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    fields.first() == Some(&dead)
+                        && fields
+                            .get(2)
+                            .is_some_and(|flags| flags.split(',').any(|f| f == "fail"))
+                        && fields.len() <= 8
+                });
+                failed
+                    && command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
+            });
+            if over {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(100));
