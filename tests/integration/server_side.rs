@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::browser::Browser;
 use crate::common::live::{self, LiveFlask};
-use crate::common::redis::{Cluster, Redis, free_port};
+use crate::common::redis::{Cluster, Redis, Tls, free_port};
 use crate::common::rust_server::{Server, serve, serve_actix};
 use crate::shared_login::{RUSTS, Rust};
 use flask_session_cookie::flask_login::{FlaskLogin, LoginConfig, LoginOptions};
@@ -576,9 +576,65 @@ fn server_side_sharing_through_a_redis_cluster() {
         return;
     };
     let urls = cluster.urls();
+    share_through(&cluster, &flask, || {
+        RedisStore::cluster(urls.iter().map(String::as_str)).unwrap()
+    });
+}
+
+/// (h) over TLS, as managed clusters run: the nodes speak TLS to the clients and to
+/// each other (`tls-cluster yes`), their certificate from a CA of the test's own.
+/// Flask-Session through redis-py's cluster client with `ssl=True` and that CA, Rust
+/// through `rediss://` seeds and `with_root_certificates`: the same sharing; a store
+/// that does not trust the CA answers 503 in bounded time.
+#[test]
+fn server_side_sharing_through_a_tls_redis_cluster() {
+    let tls = Tls::make();
+    let Some(cluster) = Cluster::start_tls(&tls) else {
+        return;
+    };
+    let Some(flask) = start_python(
+        "venv-flask-session-0.8",
+        "tests/live/server_side_flask.py",
+        &[
+            ("SECRET_KEY", KEY),
+            ("REDIS_CLUSTER", &cluster.tls_addresses()),
+            ("REDIS_TLS_CA", &tls.ca_path()),
+        ],
+    ) else {
+        return;
+    };
+    let urls = cluster.tls_urls();
+    let pem = tls.ca_pem();
+    share_through(&cluster, &flask, || {
+        RedisStore::cluster(urls.iter().map(String::as_str))
+            .unwrap()
+            .with_root_certificates(&pem)
+    });
+    // Not trusting the CA: the handshake fails, a 503 in bounded time.
     for rust in RUSTS {
-        let store = RedisStore::cluster(urls.iter().map(String::as_str)).unwrap();
+        let store = RedisStore::cluster(urls.iter().map(String::as_str))
+            .unwrap()
+            .with_connect_timeout(Duration::from_secs(1))
+            .with_command_timeout(Duration::from_secs(1));
         let server = start_rust(rust, cycle(store, Package::FlaskSession, false));
+        let b = Browser::new("cluster/untrusting");
+        b.text(flask.port, "/login?user=1");
+        let started = Instant::now();
+        assert_eq!(status_of(&b, server.port(), "/user"), 503, "{rust:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// Flask logs in, Rust (on the stores `store` makes) reads and modifies, Flask sees
+/// the change; sessions Rust starts land in the cluster and leave it when cleared;
+/// the keys spread over at least two masters.
+fn share_through(cluster: &Cluster, flask: &LiveFlask, store: impl Fn() -> RedisStore) {
+    for rust in RUSTS {
+        let server = start_rust(rust, cycle(store(), Package::FlaskSession, false));
         let (f, r) = (flask.port, server.port());
         let mut holders = std::collections::HashSet::new();
         for i in 0..12 {
@@ -1313,84 +1369,11 @@ fn server_side_store_settings_acl_db_and_tls() {
 /// A Redis with a TLS port beside its plain one, its certificate signed by a CA
 /// made here with `openssl`: the server, the TLS port and the CA's PEM.
 fn tls_redis() -> Option<(Redis, u16, Vec<u8>)> {
-    let dir = std::env::temp_dir().join(format!("fsc-tls-{}-{}", std::process::id(), free_port()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let openssl = |args: &[&str]| {
-        let out = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap_or_else(|e| panic!("openssl: {e}"));
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=fsc-test-ca",
-    ]);
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.crt",
-        "-days",
-        "2",
-        "-extfile",
-        "san.ext",
-    ]);
+    let tls = Tls::make();
     let tls_port = free_port();
-    let file = |name: &str| dir.join(name).display().to_string();
-    let (cert, key, ca) = (file("server.crt"), file("server.key"), file("ca.crt"));
-    let port = tls_port.to_string();
-    let redis = Redis::start_with(&[
-        "--tls-port",
-        &port,
-        "--tls-cert-file",
-        &cert,
-        "--tls-key-file",
-        &key,
-        "--tls-ca-cert-file",
-        &ca,
-        "--tls-auth-clients",
-        "no",
-    ])?;
-    let pem = std::fs::read(dir.join("ca.crt")).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    Some((redis, tls_port, pem))
+    let args = tls.server_args(tls_port);
+    let redis = Redis::start_with(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    Some((redis, tls_port, tls.ca_pem()))
 }
 
 /// Quart-Session's `SESSION_PROTECTION`: a stored session whose `_addr` is another

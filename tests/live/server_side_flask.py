@@ -3,7 +3,8 @@ Flask-Login and Flask-WTF's CSRFProtect: the Rust services beside it share its
 server-side sessions (tests/integration/server_side.rs).
 
 Settings from the environment: REDIS_URL (one Redis) or REDIS_CLUSTER (host:port
-of cluster nodes, comma-separated), SECRET_KEY (dev-secret), SESSION_USE_SIGNER
+of cluster nodes, comma-separated; with REDIS_TLS_CA, the path of a CA certificate,
+over TLS), SECRET_KEY (dev-secret), SESSION_USE_SIGNER
 (0/1), SESSION_KEY_PREFIX (session:), SESSION_PERMANENT and
 SESSION_REFRESH_EACH_REQUEST (0/1, default 1), PERMANENT_SESSION_LIFETIME (seconds,
 default 31 days), SESSION_ID_LENGTH (default 32), SESSION_COOKIE_NAME, SESSION_COOKIE_SAMESITE,
@@ -47,7 +48,9 @@ def client():
     nodes = os.environ.get("REDIS_CLUSTER")
     if nodes:
         startup = [redis.cluster.ClusterNode(*n.split(":")) for n in nodes.split(",")]
-        return ClusterAsRedis(redis.RedisCluster(startup_nodes=startup))
+        ca = os.environ.get("REDIS_TLS_CA")
+        tls = {"ssl": True, "ssl_ca_certs": ca} if ca else {}
+        return ClusterAsRedis(redis.RedisCluster(startup_nodes=startup, **tls))
     return redis.Redis.from_url(os.environ["REDIS_URL"])
 
 

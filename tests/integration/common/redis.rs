@@ -281,6 +281,8 @@ impl Redis {
 /// create`.
 pub struct Cluster {
     pub nodes: Vec<Redis>,
+    /// The nodes' TLS ports (a TLS cluster), else empty.
+    pub tls_ports: Vec<u16>,
 }
 
 impl Cluster {
@@ -291,19 +293,46 @@ impl Cluster {
     /// Three masters with `replicas` replicas each (node timeout 2 s, so a
     /// replica takes over a failed master within seconds).
     pub fn start_with_replicas(replicas: usize) -> Option<Cluster> {
+        Cluster::start_inner(replicas, None)
+    }
+
+    /// Three masters speaking only TLS to clients that ask for it and to each
+    /// other (`tls-cluster yes`: the bus too), with `tls`'s certificate; each keeps
+    /// a plain port for the test's own inspection. TLS clients are told the TLS
+    /// ports (`tls_urls`), plain ones the plain ports.
+    pub fn start_tls(tls: &Tls) -> Option<Cluster> {
+        Cluster::start_inner(0, Some(tls))
+    }
+
+    fn start_inner(replicas: usize, tls: Option<&Tls>) -> Option<Cluster> {
         let mut nodes = Vec::new();
+        let mut tls_ports = Vec::new();
         for _ in 0..3 * (1 + replicas) {
-            let node =
-                Redis::start_with(&["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"])?;
-            nodes.push(node);
+            let mut args = vec!["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>();
+            if let Some(tls) = tls {
+                // The bus listens on the TLS port + 10000, which free_port keeps free.
+                let port = free_port();
+                tls_ports.push(port);
+                args.extend(tls.server_args(port));
+                args.extend(["--tls-cluster".to_owned(), "yes".to_owned()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            nodes.push(Redis::start_with(&args)?);
         }
-        let addresses: Vec<String> = nodes
-            .iter()
-            .map(|n| format!("127.0.0.1:{}", n.port))
-            .collect();
-        let out = Command::new("redis-cli")
+        let create_ports: Vec<u16> = match tls {
+            Some(_) => tls_ports.clone(),
+            None => nodes.iter().map(|n| n.port).collect(),
+        };
+        let mut create = Command::new("redis-cli");
+        if let Some(tls) = tls {
+            create.args(["--tls", "--cacert", &tls.ca_path()]);
+        }
+        let out = create
             .args(["--cluster", "create"])
-            .args(&addresses)
+            .args(create_ports.iter().map(|p| format!("127.0.0.1:{p}")))
             .args(["--cluster-replicas", &replicas.to_string(), "--cluster-yes"])
             .stdin(Stdio::null())
             .output();
@@ -311,15 +340,16 @@ impl Cluster {
             Ok(o) if o.status.success() => {}
             Ok(o) => {
                 skip_or_panic(format!(
-                    "redis-cli --cluster create failed: {}",
-                    String::from_utf8_lossy(&o.stdout)
+                    "redis-cli --cluster create failed: {}{}",
+                    String::from_utf8_lossy(&o.stdout),
+                    String::from_utf8_lossy(&o.stderr)
                 ))?;
             }
             Err(e) => {
                 skip_or_panic(format!("cannot run redis-cli: {e}"))?;
             }
         }
-        let cluster = Cluster { nodes };
+        let cluster = Cluster { nodes, tls_ports };
         if cluster.wait_ok(Duration::from_secs(20)) {
             Some(cluster)
         } else {
@@ -382,6 +412,23 @@ impl Cluster {
         self.nodes.iter().map(Redis::url).collect()
     }
 
+    /// `rediss://` URLs of the nodes' TLS ports (a TLS cluster).
+    pub fn tls_urls(&self) -> Vec<String> {
+        self.tls_ports
+            .iter()
+            .map(|p| format!("rediss://127.0.0.1:{p}/0"))
+            .collect()
+    }
+
+    /// `host:port,…` of the nodes' TLS ports, for the Flask app (a TLS cluster).
+    pub fn tls_addresses(&self) -> String {
+        self.tls_ports
+            .iter()
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// `host:port,host:port,…` for the Flask app.
     pub fn addresses(&self) -> String {
         self.nodes
@@ -397,5 +444,117 @@ impl Cluster {
         self.nodes
             .iter()
             .position(|n| n.cmd(&format!("EXISTS {key}")).starts_with(":1"))
+    }
+}
+
+/// A certificate for 127.0.0.1 signed by a CA made here with `openssl`, the files
+/// kept (a Python client reads the CA from its path) until dropped.
+pub struct Tls {
+    dir: PathBuf,
+}
+
+impl Drop for Tls {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Tls {
+    pub fn make() -> Tls {
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let n = MADE.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("fsc-tls-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .unwrap_or_else(|e| panic!("openssl: {e}"));
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=fsc-test-ca",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ]);
+        Tls { dir }
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
+    /// The CA certificate's path.
+    pub fn ca_path(&self) -> String {
+        self.file("ca.crt")
+    }
+
+    /// The CA certificate (PEM).
+    pub fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.ca_path()).unwrap()
+    }
+
+    /// `redis-server` arguments for a TLS port `port` with this certificate
+    /// (clients are not asked for one).
+    pub fn server_args(&self, port: u16) -> Vec<String> {
+        [
+            "--tls-port".to_owned(),
+            port.to_string(),
+            "--tls-cert-file".to_owned(),
+            self.file("server.crt"),
+            "--tls-key-file".to_owned(),
+            self.file("server.key"),
+            "--tls-ca-cert-file".to_owned(),
+            self.ca_path(),
+            "--tls-auth-clients".to_owned(),
+            "no".to_owned(),
+        ]
+        .into()
     }
 }
