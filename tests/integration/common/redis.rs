@@ -53,16 +53,18 @@ pub fn free_port() -> u16 {
         .unwrap_or(32_768);
     let (low, high) = (12_000u32, ephemeral_low.saturating_sub(10_000));
     let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    let usable = |given: &[u16], port: u16| {
+        !given.contains(&port)
+            && TcpListener::bind(("127.0.0.1", port)).is_ok()
+            && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok()
+    };
     if high > low + 1_000 {
         // Each test process starts somewhere else in the range.
         let mut next = low + (std::process::id() * 7_919 + given.len() as u32 * 13) % (high - low);
         for _ in 0..(high - low) {
             let port = next as u16;
             next = if next + 1 >= high { low } else { next + 1 };
-            if !given.contains(&port)
-                && TcpListener::bind(("127.0.0.1", port)).is_ok()
-                && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok()
-            {
+            if usable(&given, port) {
                 given.push(port);
                 return port;
             }
@@ -70,12 +72,11 @@ pub fn free_port() -> u16 {
     }
     // No room below the ephemeral range: any port the kernel offers.
     loop {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        if port < 55_000
-            && !given.contains(&port)
-            && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok()
-        {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        if port < 55_000 && usable(&given, port) {
             given.push(port);
             return port;
         }
@@ -99,11 +100,11 @@ pub fn command(port: u16, line: &str) -> Result<String, String> {
 impl Redis {
     /// A standalone Redis.
     pub fn start() -> Option<Redis> {
-        Redis::start_with(&[])
+        Redis::start_with(&[] as &[&str])
     }
 
     /// A standalone Redis with more `redis-server` arguments.
-    pub fn start_with(extra: &[&str]) -> Option<Redis> {
+    pub fn start_with(extra: &[impl AsRef<str>]) -> Option<Redis> {
         static STARTED: AtomicUsize = AtomicUsize::new(0);
         let n = STARTED.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("fsc-redis-{}-{n}", std::process::id()));
@@ -111,7 +112,7 @@ impl Redis {
             child: None,
             port: 0,
             dir,
-            extra: extra.iter().map(|s| s.to_string()).collect(),
+            extra: extra.iter().map(|s| s.as_ref().to_owned()).collect(),
         };
         // A port can still be taken by another program in the moment between the
         // choice and the bind: then redis-server exits, and another port is tried.
@@ -308,10 +309,9 @@ impl Cluster {
         let mut nodes = Vec::new();
         let mut tls_ports = Vec::new();
         for _ in 0..3 * (1 + replicas) {
-            let mut args = vec!["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"]
-                .into_iter()
+            let mut args = ["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"]
                 .map(str::to_owned)
-                .collect::<Vec<_>>();
+                .to_vec();
             if let Some(tls) = tls {
                 // The bus listens on the TLS port + 10000, which free_port keeps free.
                 let port = free_port();
@@ -319,7 +319,6 @@ impl Cluster {
                 args.extend(tls.server_args(port));
                 args.extend(["--tls-cluster".to_owned(), "yes".to_owned()]);
             }
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
             nodes.push(Redis::start_with(&args)?);
         }
         let create_ports: Vec<u16> = match tls {
@@ -359,12 +358,19 @@ impl Cluster {
 
     /// Whether every running node says `cluster_state:ok` within `timeout`.
     pub fn wait_ok(&self, timeout: Duration) -> bool {
+        self.wait_all(timeout, |_| true)
+    }
+
+    /// Whether, within `timeout`, every running node says `cluster_state:ok` and
+    /// `holds` (given the node's port) at the same time.
+    fn wait_all(&self, timeout: Duration, holds: impl Fn(u16) -> bool) -> bool {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            let ok = self.nodes.iter().filter(|n| n.child.is_some()).all(|n| {
-                command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
+            let all = self.nodes.iter().filter(|n| n.child.is_some()).all(|n| {
+                holds(n.port)
+                    && command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
             });
-            if ok {
+            if all {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -384,27 +390,17 @@ impl Cluster {
     /// `cluster_state:ok`. (`wait_ok` alone is no proof: the nodes say `ok` in the
     /// seconds before they notice a master is gone.)
     pub fn wait_failed_over(&self, dead: &str, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            let over = self.nodes.iter().filter(|n| n.child.is_some()).all(|n| {
-                let nodes = command(n.port, "CLUSTER NODES").unwrap_or_default();
-                let failed = nodes.lines().any(|line| {
-                    let fields: Vec<&str> = line.split_whitespace().collect();
-                    fields.first() == Some(&dead)
-                        && fields
-                            .get(2)
-                            .is_some_and(|flags| flags.split(',').any(|f| f == "fail"))
-                        && fields.len() <= 8
-                });
-                failed
-                    && command(n.port, "CLUSTER INFO").is_ok_and(|i| i.contains("cluster_state:ok"))
-            });
-            if over {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        false
+        self.wait_all(timeout, |port| {
+            let nodes = command(port, "CLUSTER NODES").unwrap_or_default();
+            nodes.lines().any(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                fields.first() == Some(&dead)
+                    && fields
+                        .get(2)
+                        .is_some_and(|flags| flags.split(',').any(|f| f == "fail"))
+                    && fields.len() <= 8
+            })
+        })
     }
 
     /// The node URLs.
@@ -422,20 +418,12 @@ impl Cluster {
 
     /// `host:port,…` of the nodes' TLS ports, for the Flask app (a TLS cluster).
     pub fn tls_addresses(&self) -> String {
-        self.tls_ports
-            .iter()
-            .map(|p| format!("127.0.0.1:{p}"))
-            .collect::<Vec<_>>()
-            .join(",")
+        joined(self.tls_ports.iter().copied())
     }
 
     /// `host:port,host:port,…` for the Flask app.
     pub fn addresses(&self) -> String {
-        self.nodes
-            .iter()
-            .map(|n| format!("127.0.0.1:{}", n.port))
-            .collect::<Vec<_>>()
-            .join(",")
+        joined(self.nodes.iter().map(|n| n.port))
     }
 
     /// Which node holds `key` (its index), asking each node directly (`EXISTS`
@@ -557,4 +545,13 @@ impl Tls {
         ]
         .into()
     }
+}
+
+/// `127.0.0.1:<port>,…`
+fn joined(ports: impl IntoIterator<Item = u16>) -> String {
+    ports
+        .into_iter()
+        .map(|p| format!("127.0.0.1:{p}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
